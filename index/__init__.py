@@ -1,0 +1,1 @@
+"""Parsing, chunking, embedding and storage of UN statements (imports no project package)."""
