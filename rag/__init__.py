@@ -1,0 +1,1 @@
+"""Retrieval, answering with checked citations, settings and the command line."""
