@@ -35,3 +35,30 @@ class Chunk:
     end: int
     text: str
     ordinal: int = 0  # position of the chunk inside its statement
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Metadata constraints applied inside each search; empty fields constrain nothing."""
+
+    countries: tuple[str, ...] = ()  # canonical keys (index.countries.country_key)
+    speakers: tuple[str, ...] = ()  # matched case-insensitively as substrings
+    symbols: tuple[str, ...] = ()  # "S/PV.8699" also matches "S/PV.8699 (Resumption 1)"
+    date_from: str = ""
+    date_to: str = ""
+    spoken_languages: tuple[str, ...] = ()
+    participant_types: tuple[str, ...] = ()
+    collections: tuple[str, ...] = ()
+    statement_ids: tuple[str, ...] = ()
+
+    def is_empty(self) -> bool:
+        """True when no field constrains anything."""
+        return self == Filters()
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A record that could not become a Statement, with where (file, line) and why."""
+
+    where: str
+    reason: str

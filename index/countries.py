@@ -1,0 +1,77 @@
+"""Canonical country keys, so "UK", "United Kingdom" and the long form are one country."""
+
+from __future__ import annotations
+
+import re
+
+# Short forms users type, and long forms the records use, mapped to one canonical name.
+ALIASES: dict[str, str] = {
+    "uk": "United Kingdom",
+    "u.k.": "United Kingdom",
+    "britain": "United Kingdom",
+    "great britain": "United Kingdom",
+    "united kingdom of great britain and northern ireland": "United Kingdom",
+    "us": "United States",
+    "u.s.": "United States",
+    "usa": "United States",
+    "u.s.a.": "United States",
+    "america": "United States",
+    "united states of america": "United States",
+    "russia": "Russian Federation",
+    "russian federation": "Russian Federation",
+    "china": "China",
+    "people's republic of china": "China",
+    "iran": "Iran",
+    "iran (islamic republic of)": "Iran",
+    "islamic republic of iran": "Iran",
+    "syria": "Syria",
+    "syrian arab republic": "Syria",
+    "venezuela": "Venezuela",
+    "venezuela (bolivarian republic of)": "Venezuela",
+    "bolivia": "Bolivia",
+    "bolivia (plurinational state of)": "Bolivia",
+    "plurinational state of bolivia": "Bolivia",
+    "south korea": "Republic of Korea",
+    "korea": "Republic of Korea",
+    "north korea": "Democratic People's Republic of Korea",
+    "dprk": "Democratic People's Republic of Korea",
+    "vietnam": "Viet Nam",
+    "drc": "Democratic Republic of the Congo",
+    "dr congo": "Democratic Republic of the Congo",
+    "congo-kinshasa": "Democratic Republic of the Congo",
+    "ivory coast": "Côte d'Ivoire",
+    "cote d'ivoire": "Côte d'Ivoire",
+    "tanzania": "United Republic of Tanzania",
+    "moldova": "Republic of Moldova",
+    "laos": "Lao People's Democratic Republic",
+    "palestine": "State of Palestine",
+    "turkey": "Türkiye",
+    "turkiye": "Türkiye",
+    "holland": "Netherlands",
+    "the netherlands": "Netherlands",
+    "kazakstan": "Kazakhstan",
+    "un": "UN",
+    "united nations": "UN",
+    "eu": "European Union",
+}
+
+_SPACE = re.compile(r"\s+")
+
+
+def country_key(name: str) -> str:
+    """Canonical lower-case key of a country name or alias ("" for empty)."""
+    clean = _SPACE.sub(" ", name.replace("’", "'")).strip().lower()
+    clean = clean.removeprefix("the ")
+    return ALIASES.get(clean, clean).lower() if clean else ""
+
+
+def display_name(name: str) -> str:
+    """Canonical display form of a country name or alias."""
+    clean = _SPACE.sub(" ", name.replace("’", "'")).strip()
+    return ALIASES.get(clean.lower().removeprefix("the "), clean)
+
+
+def mentions(text: str, names: list[str]) -> list[str]:
+    """The names (countries or aliases) that occur as whole words in `text`, case-insensitive."""
+    low = text.lower()
+    return [n for n in names if re.search(rf"(?<!\w){re.escape(n.lower())}(?!\w)", low)]

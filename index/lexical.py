@@ -1,0 +1,79 @@
+"""Lexical search with bm25s (sole bm25s importer): a persisted BM25 index with filter masks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import bm25s
+import numpy as np
+import Stemmer
+
+STEMMER = "english"  # recorded in the manifest: a different stemmer needs a rebuild
+
+
+class BM25Index:
+    """BM25 over the chunks' indexed text; document i is the i-th text given to `build`."""
+
+    def __init__(self, retriever: Any = None, n_docs: int = 0) -> None:
+        self._stem = Stemmer.Stemmer(STEMMER)
+        self._retriever = retriever
+        self.n_docs = n_docs
+
+    def _tokenize(self, texts: list[str]) -> Any:
+        return bm25s.tokenize(
+            texts, stopwords="en", stemmer=self._stem.stemWords, show_progress=False
+        )
+
+    def build(self, texts: list[str]) -> None:
+        """Index `texts` (replaces anything indexed before; bm25s has no incremental add)."""
+        self.n_docs = len(texts)
+        self._retriever = bm25s.BM25()
+        if texts:
+            self._retriever.index(self._tokenize(texts), show_progress=False)
+
+    def query_terms(self, query: str) -> list[str]:
+        """The stemmed, stop-word-free terms of a query that exist in the vocabulary."""
+        tokens = bm25s.tokenize(
+            [query],
+            stopwords="en",
+            stemmer=self._stem.stemWords,
+            return_ids=False,
+            show_progress=False,
+        )[0]
+        vocab = self._retriever.vocab_dict if self._retriever is not None else {}
+        return [t for t in tokens if t in vocab]
+
+    def search(
+        self, query: str, k: int, mask: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Scores and document positions, best first; only documents with mask 1 and score > 0."""
+        terms = self.query_terms(query) if self.n_docs else []
+        if not terms:
+            return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+        k = min(k, self.n_docs)
+        docs, scores = self._retriever.retrieve(
+            [terms], k=k, weight_mask=mask, show_progress=False, n_threads=1
+        )
+        docs, scores = docs[0].astype(np.int64), scores[0].astype(np.float32)
+        # bm25s pads with masked-out or non-matching documents at score 0: drop them.
+        keep = scores > 0
+        if mask is not None:
+            keep &= mask[docs] > 0
+        return scores[keep], docs[keep]
+
+    def save(self, folder: Path) -> None:
+        """Write the index under `folder` (the caller makes the write atomic)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        if self._retriever is not None and self.n_docs:
+            self._retriever.save(str(folder / "bm25s"))
+        (folder / "bm25.json").write_text(json.dumps({"n_docs": self.n_docs, "stemmer": STEMMER}))
+
+    @classmethod
+    def load(cls, folder: Path) -> BM25Index:
+        """Read an index written by `save`."""
+        info = json.loads((folder / "bm25.json").read_text())
+        n = int(info["n_docs"])
+        retriever = bm25s.BM25.load(str(folder / "bm25s")) if n else None
+        return cls(retriever, n)

@@ -1,0 +1,56 @@
+"""A loaded index version: manifest, metadata, FAISS store and BM25, checked at load."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.layout import require_version
+from index.lexical import BM25Index
+from index.manifest import Manifest
+from index.meta import MetaStore
+from index.store import FaissStore
+
+FILES = {
+    "manifest": "manifest.json",
+    "meta": "meta.sqlite",
+    "faiss": "vectors.faiss",
+    "bm25": "bm25",
+    "bm25_ids": "bm25_ids.npy",
+}
+
+
+@dataclass
+class LoadedIndex:
+    """Everything a retriever needs from one index version."""
+
+    folder: Path
+    manifest: Manifest
+    meta: MetaStore
+    store: FaissStore
+    bm25: BM25Index
+    bm25_ids: np.ndarray  # FAISS id of each BM25 document position
+
+    def bm25_mask(self, allowed: np.ndarray | None) -> np.ndarray | None:
+        """A 0/1 mask over BM25 documents for a set of allowed FAISS ids."""
+        if allowed is None:
+            return None
+        return np.isin(self.bm25_ids, allowed).astype(np.float32)
+
+
+def load_index(index_dir: Path, expected: Manifest | None = None) -> LoadedIndex:
+    """Load the version in force; with `expected`, a manifest mismatch raises a clear error."""
+    folder = require_version(Path(index_dir))
+    manifest = Manifest.read(folder / FILES["manifest"])
+    if expected is not None:
+        manifest.check_compatible(expected, Path(index_dir))
+    return LoadedIndex(
+        folder=folder,
+        manifest=manifest,
+        meta=MetaStore(folder / FILES["meta"], readonly=True),
+        store=FaissStore.load(folder / FILES["faiss"], manifest.faiss_factory),
+        bm25=BM25Index.load(folder / FILES["bm25"]),
+        bm25_ids=np.load(folder / FILES["bm25_ids"]),
+    )

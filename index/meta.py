@@ -1,0 +1,233 @@
+"""Statements and chunks in SQLite: metadata, offsets, and filter → allowed ids (sole sqlite user)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from index.countries import country_key
+from index.types import Chunk, Filters, Statement
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS statements (
+  id TEXT PRIMARY KEY, text TEXT NOT NULL, text_hash TEXT NOT NULL,
+  symbol TEXT, symbol_base TEXT, date TEXT, speaker TEXT, country TEXT, country_key TEXT,
+  spoken_language TEXT, agenda TEXT, participant_type TEXT, collection TEXT,
+  source_file TEXT, page INTEGER, speech_no INTEGER, extra TEXT);
+CREATE TABLE IF NOT EXISTS chunks (
+  faiss_id INTEGER PRIMARY KEY, chunk_id TEXT UNIQUE NOT NULL,
+  statement_id TEXT NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
+  start INTEGER NOT NULL, "end" INTEGER NOT NULL, ordinal INTEGER NOT NULL, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_statement ON chunks(statement_id);
+CREATE INDEX IF NOT EXISTS statements_symbol ON statements(symbol_base);
+CREATE INDEX IF NOT EXISTS statements_country ON statements(country_key);
+"""
+_COLUMNS = (
+    "id, text, text_hash, symbol, symbol_base, date, speaker, country, country_key, "
+    "spoken_language, agenda, participant_type, collection, source_file, page, speech_no, extra"
+)
+_RESUMPTION = re.compile(r"\s*\((?:Resumption|Part)\s*\d*\)\s*$", re.I)
+
+
+def text_hash(text: str) -> str:
+    """Hash of a statement's text, to tell unchanged from changed on re-ingest."""
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def symbol_base(symbol: str) -> str:
+    """ "S/PV.8699 (Resumption 1)" → "S/PV.8699"; a meeting matches its resumptions."""
+    return _RESUMPTION.sub("", symbol.strip()).upper()
+
+
+def faiss_id(chunk_id: str) -> int:
+    """The int64 FAISS id of a chunk: its content hash, kept positive."""
+    return int(chunk_id[:15], 16)
+
+
+class MetaStore:
+    """A SQLite file of statements and chunks."""
+
+    def __init__(self, path: Path, readonly: bool = False) -> None:
+        uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+        self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def hashes(self) -> dict[str, str]:
+        """statement id → text hash, for the add/unchanged/replace decision."""
+        return dict(self.db.execute("SELECT id, text_hash FROM statements").fetchall())
+
+    def add(self, statement: Statement, chunks: list[Chunk]) -> None:
+        """Insert one statement and its chunks."""
+        s = statement
+        row = (
+            s.id,
+            s.text,
+            text_hash(s.text),
+            s.symbol,
+            symbol_base(s.symbol),
+            s.date,
+            s.speaker,
+            s.country,
+            country_key(s.country),
+            s.spoken_language,
+            s.agenda,
+            s.participant_type,
+            s.collection,
+            s.source_file,
+            s.page,
+            s.speech_no,
+            json.dumps(s.extra),
+        )
+        self.db.execute(f"INSERT INTO statements ({_COLUMNS}) VALUES ({','.join('?' * 17)})", row)
+        self.db.executemany(
+            'INSERT INTO chunks (faiss_id, chunk_id, statement_id, start, "end", ordinal, text) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    faiss_id(c.chunk_id),
+                    c.chunk_id,
+                    c.statement_id,
+                    c.start,
+                    c.end,
+                    c.ordinal,
+                    c.text,
+                )
+                for c in chunks
+            ],
+        )
+
+    def remove(self, statement_ids: Iterable[str]) -> np.ndarray:
+        """Delete statements and their chunks; returns the removed chunks' FAISS ids."""
+        ids = list(statement_ids)
+        removed: list[int] = []
+        for part in _batches(ids, 500):
+            marks = ",".join("?" * len(part))
+            q = f"SELECT faiss_id FROM chunks WHERE statement_id IN ({marks})"
+            removed += [r[0] for r in self.db.execute(q, part)]
+            self.db.execute(f"DELETE FROM chunks WHERE statement_id IN ({marks})", part)
+            self.db.execute(f"DELETE FROM statements WHERE id IN ({marks})", part)
+        return np.asarray(removed, dtype=np.int64)
+
+    def ids_for_symbol(self, symbol: str) -> list[str]:
+        """Statement ids of a meeting (its resumptions included)."""
+        q = "SELECT id FROM statements WHERE symbol_base = ?"
+        return [r[0] for r in self.db.execute(q, (symbol_base(symbol),))]
+
+    def commit(self) -> None:
+        """Commit the transaction."""
+        self.db.commit()
+
+    def chunk_rows(self) -> Iterator[tuple[int, str]]:
+        """(faiss_id, indexed text) of every chunk in a stable order, for the BM25 build."""
+        yield from self.db.execute("SELECT faiss_id, text FROM chunks ORDER BY faiss_id")
+
+    def statement(self, statement_id: str) -> Statement | None:
+        """One statement by id."""
+        row = self.db.execute(
+            f"SELECT {_COLUMNS} FROM statements WHERE id = ?", (statement_id,)
+        ).fetchone()
+        return _statement(row) if row else None
+
+    def chunks_by_faiss_ids(self, ids: list[int]) -> dict[int, sqlite3.Row]:
+        """Chunk rows keyed by FAISS id."""
+        out: dict[int, sqlite3.Row] = {}
+        for part in _batches(ids, 500):
+            q = f'SELECT faiss_id, chunk_id, statement_id, start, "end", ordinal, text FROM chunks WHERE faiss_id IN ({",".join("?" * len(part))})'
+            out.update({r["faiss_id"]: r for r in self.db.execute(q, part)})
+        return out
+
+    def statement_chunks(self, statement_id: str) -> list[sqlite3.Row]:
+        """Chunks of a statement in order."""
+        q = 'SELECT faiss_id, chunk_id, start, "end", ordinal FROM chunks WHERE statement_id = ? ORDER BY ordinal'
+        return list(self.db.execute(q, (statement_id,)))
+
+    def allowed_ids(self, filters: Filters) -> np.ndarray | None:
+        """FAISS ids of the chunks that satisfy `filters`; None when nothing is filtered."""
+        if filters.is_empty():
+            return None
+        where, args = _where(filters)
+        q = f"SELECT c.faiss_id FROM chunks c JOIN statements s ON s.id = c.statement_id WHERE {where}"
+        return np.fromiter((r[0] for r in self.db.execute(q, args)), dtype=np.int64)
+
+    def count(self, table: str) -> int:
+        """Row count of `statements` or `chunks`."""
+        assert table in ("statements", "chunks")
+        return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+    def group_counts(self, column: str) -> dict[str, int]:
+        """Statements per value of a column (collection, year, country, symbol_base, ...)."""
+        expr = {"year": "substr(date, 1, 4)"}.get(column, column)
+        assert re.fullmatch(r"[a-z_]+|substr\(date, 1, 4\)", expr)
+        q = f"SELECT COALESCE({expr}, ''), COUNT(*) FROM statements GROUP BY 1 ORDER BY 2 DESC"
+        return {str(k): int(v) for k, v in self.db.execute(q)}
+
+    def corpus_hash(self) -> str:
+        """Hash over every statement id and text hash: the identity of the indexed corpus."""
+        h = hashlib.sha256()
+        for sid, th in self.db.execute("SELECT id, text_hash FROM statements ORDER BY id"):
+            h.update(f"{sid}\x00{th}\n".encode())
+        return h.hexdigest()[:20]
+
+
+def _where(f: Filters) -> tuple[str, list[object]]:
+    parts: list[str] = []
+    args: list[object] = []
+
+    def any_of(expr: str, values: tuple[str, ...]) -> None:
+        if values:
+            parts.append(f"{expr} IN ({','.join('?' * len(values))})")
+            args.extend(values)
+
+    any_of("s.country_key", tuple(country_key(c) for c in f.countries))
+    any_of("s.symbol_base", tuple(symbol_base(x) for x in f.symbols))
+    any_of("lower(s.spoken_language)", tuple(x.lower() for x in f.spoken_languages))
+    any_of("lower(s.participant_type)", tuple(x.lower() for x in f.participant_types))
+    any_of("s.collection", f.collections)
+    any_of("s.id", f.statement_ids)
+    if f.speakers:
+        parts.append("(" + " OR ".join("lower(s.speaker) LIKE ?" for _ in f.speakers) + ")")
+        args.extend(f"%{x.lower()}%" for x in f.speakers)
+    if f.date_from:
+        parts.append("s.date >= ?")
+        args.append(f.date_from)
+    if f.date_to:
+        parts.append("s.date != '' AND s.date <= ?")
+        args.append(f.date_to)
+    return " AND ".join(parts) or "1", args
+
+
+def _statement(row: sqlite3.Row) -> Statement:
+    return Statement(
+        id=row["id"],
+        text=row["text"],
+        symbol=row["symbol"] or "",
+        date=row["date"] or "",
+        speaker=row["speaker"] or "",
+        country=row["country"] or "",
+        spoken_language=row["spoken_language"] or "",
+        agenda=row["agenda"] or "",
+        participant_type=row["participant_type"] or "",
+        collection=row["collection"] or "",
+        source_file=row["source_file"] or "",
+        page=row["page"],
+        speech_no=row["speech_no"],
+        extra=json.loads(row["extra"] or "{}"),
+    )
+
+
+def _batches(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -1,0 +1,177 @@
+"""Statement files → Statement records: .jsonl/.jsonl.gz, .txt/.md verbatim records, .pdf."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from index.errors import ParseError
+from index.types import Rejected, Statement
+from index.verbatim import Turn, parse_header, split_record
+
+SUFFIXES = (".jsonl", ".jsonl.gz", ".txt", ".md", ".pdf")
+_SYMBOL_IN_NAME = re.compile(r"(S|A)_((?:\d+_)?PV)\.(\d+)")
+_DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_STR_FIELDS = ("symbol", "date", "speaker", "country", "spoken_language", "participant_type")
+
+
+@dataclass(frozen=True)
+class RecordDefaults:
+    """Metadata the user supplies for records whose header does not give it."""
+
+    symbol: str = ""
+    date: str = ""
+    agenda: str = ""
+    collection: str = "user"
+
+
+def read_statements(
+    path: Path, defaults: RecordDefaults = RecordDefaults()
+) -> Iterator[Statement | Rejected]:
+    """Yield the statements of one file, and a Rejected for each record that cannot be used."""
+    path = Path(path)
+    name = path.name.lower()
+    if not path.is_file():
+        raise ParseError(f"{path} does not exist or is not a file: check the path.")
+    if name.endswith((".jsonl", ".jsonl.gz")):
+        yield from _read_jsonl(path, defaults)
+    elif name.endswith((".txt", ".md")):
+        yield from _from_record(path, _read_text(path), defaults, page_starts=None)
+    elif name.endswith(".pdf"):
+        from index.pdf import PdfError, extract_pdf
+
+        try:
+            pdf = extract_pdf(path)
+        except PdfError as err:
+            raise ParseError(str(err)) from err
+        yield from _from_record(path, pdf.text, defaults, page_starts=pdf.page_starts)
+    else:
+        raise ParseError(f"{path.name} has an unknown extension: use one of {', '.join(SUFFIXES)}.")
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise ParseError(f"{path} is not UTF-8 text (byte {err.start}): save it as UTF-8.") from err
+    except OSError as err:
+        raise ParseError(f"{path} cannot be read ({err.strerror}).") from err
+
+
+def _read_jsonl(path: Path, defaults: RecordDefaults) -> Iterator[Statement | Rejected]:
+    opener: Any = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as fh:
+            for n, line in enumerate(fh, start=1):
+                if line.strip():
+                    yield _json_record(path, n, line, defaults)
+    except (OSError, EOFError, UnicodeDecodeError) as err:
+        raise ParseError(
+            f"{path} cannot be read as {'gzip ' if 'gz' in path.suffix else ''}"
+            f"UTF-8 JSON lines ({err})."
+        ) from err
+
+
+def _json_record(path: Path, n: int, line: str, defaults: RecordDefaults) -> Statement | Rejected:
+    where = f"{path.name} line {n}"
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as err:
+        return Rejected(where, f"not valid JSON ({err.msg} at column {err.colno})")
+    if not isinstance(obj, dict):
+        return Rejected(where, "not a JSON object")
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return Rejected(where, "the required field 'text' is missing or empty")
+    fields = {k: str(obj.get(k) or "") for k in _STR_FIELDS}
+    fields["symbol"] = fields["symbol"] or defaults.symbol
+    fields["date"] = fields["date"] or defaults.date
+    if fields["date"] and not _DATE.match(fields["date"]):
+        return Rejected(where, f"date {fields['date']!r} is not an ISO date (YYYY-MM-DD)")
+    speech_no = obj.get("speech_no")
+    sid = str(obj.get("id") or "") or _make_id(fields["symbol"], speech_no, text)
+    extra = {
+        k: str(obj[k])
+        for k in ("meeting_id", "record_type", "speaker_header", "text_quality", "related_document")
+        if obj.get(k)
+    }
+    return Statement(
+        id=sid,
+        text=text,
+        agenda=str(
+            obj.get("agenda_title") or obj.get("topic") or obj.get("agenda") or defaults.agenda
+        ),
+        collection=str(obj.get("source") or obj.get("collection") or defaults.collection),
+        source_file=path.name,
+        speech_no=speech_no if isinstance(speech_no, int) else None,
+        extra=extra,
+        **fields,
+    )
+
+
+def _make_id(symbol: str, speech_no: object, text: str) -> str:
+    if symbol and isinstance(speech_no, int):
+        return f"{symbol}#{speech_no:03d}"
+    return "stmt-" + hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _from_record(
+    path: Path, text: str, defaults: RecordDefaults, page_starts: list[int] | None
+) -> Iterator[Statement | Rejected]:
+    if not text.strip():
+        yield Rejected(path.name, "the file has no text")
+        return
+    header = parse_header(text)
+    symbol = header.symbol or defaults.symbol or _symbol_from_name(path.name)
+    date = header.date or defaults.date or _date_from_name(path.name)
+    if date and not _DATE.match(date):
+        raise ParseError(f"{date!r} is not an ISO date (YYYY-MM-DD): fix --date.")
+    agenda = header.agenda or defaults.agenda
+    turns = split_record(text)
+    if not turns:  # a single statement without a speaker line
+        turns = [Turn("", "", "", "", 0, len(text.rstrip()))]
+    base = symbol or path.stem
+    for n, t in enumerate(turns, start=1):
+        body = text[t.start : t.end]
+        if not body.strip():
+            yield Rejected(f"{path.name} turn {n}", "empty statement text")
+            continue
+        yield Statement(
+            id=f"{base}#{n:03d}" if len(turns) > 1 or symbol else path.stem,
+            text=body,
+            symbol=symbol,
+            date=date,
+            speaker=t.speaker,
+            country=t.country,
+            spoken_language=t.spoken_language,
+            agenda=agenda,
+            participant_type="The President" if t.speaker.lower() == "the president" else "",
+            collection=defaults.collection,
+            source_file=path.name,
+            page=_page(page_starts, t.start),
+            speech_no=n,
+            extra={"speaker_header": t.header} if t.header else {},
+        )
+
+
+def _page(page_starts: list[int] | None, offset: int) -> int | None:
+    if page_starts is None:
+        return None
+    return max(i for i, s in enumerate(page_starts, start=1) if s <= offset or i == 1)
+
+
+def _symbol_from_name(name: str) -> str:
+    m = _SYMBOL_IN_NAME.search(name)
+    return f"{m.group(1)}/{m.group(2).replace('_', '/')}.{m.group(3)}" if m else ""
+
+
+def _date_from_name(name: str) -> str:
+    m = _DATE_IN_NAME.search(name)
+    return m.group(1) if m else ""

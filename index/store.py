@@ -1,0 +1,151 @@
+"""Vector store on FAISS (sole faiss importer): IndexIDMap2, inner product, filters inside search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+import faiss
+import numpy as np
+
+# Below this many allowed ids, a filtered search scores the allowed vectors exactly: approximate
+# indexes miss results under narrow filters (MEASURED.md), and a few thousand dot products are cheap.
+EXACT_FILTER_LIMIT = 20_000
+
+
+class VectorStore(Protocol):
+    """Searches vectors by id; `search` is the one required method."""
+
+    def search(
+        self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Scores and int64 ids, shape (n_queries, k); missing results have id -1."""
+        ...
+
+
+class FaissStore:
+    """An `IndexIDMap2` over any FAISS factory string ("Flat", "SQfp16", "HNSW32", "IVF1024,Flat")."""
+
+    def __init__(self, dim: int, factory: str = "Flat", index: faiss.Index | None = None) -> None:
+        self.dim = dim
+        self.factory = factory
+        self.index = index if index is not None else _new(dim, factory)
+        self.nprobe = 16
+        self.ef_search = 64
+
+    @property
+    def ntotal(self) -> int:
+        """Number of stored vectors."""
+        return int(self.index.ntotal)
+
+    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        """Add vectors under int64 ids, training the inner index first when it needs it."""
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        if len(ids) == 0:
+            return
+        inner = faiss.downcast_index(self.index.index)
+        if not inner.is_trained:
+            inner.train(vectors)
+        self.index.add_with_ids(vectors, np.asarray(ids, dtype=np.int64))
+        ivf = faiss.try_extract_index_ivf(inner)
+        if ivf is not None:
+            ivf.make_direct_map(True)  # lets IVF reconstruct vectors (needed to rebuild on remove)
+
+    def remove(self, ids: np.ndarray) -> int:
+        """Remove ids; indexes that cannot remove in place (HNSW) are rebuilt without them."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if len(ids) == 0:
+            return 0
+        if isinstance(self._inner(), faiss.IndexFlatCodes):
+            return int(self.index.remove_ids(faiss.IDSelectorBatch(ids)))
+        # IDMap2's in-place removal assumes the inner index compacts like Flat; IVF does not
+        # (ids come back shifted) and HNSW cannot remove: rebuild from the kept vectors.
+        keep = np.setdiff1d(self.all_ids(), ids)
+        vecs = self.reconstruct(keep)
+        before = self.ntotal
+        self.index = _new(self.dim, self.factory)
+        self.add(keep, vecs)
+        return before - self.ntotal
+
+    def all_ids(self) -> np.ndarray:
+        """Every stored id."""
+        return faiss.vector_to_array(self.index.id_map).astype(np.int64)
+
+    def reconstruct(self, ids: np.ndarray) -> np.ndarray:
+        """Stored vectors of `ids` (decoded, so float32 even for SQfp16)."""
+        if len(ids) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.vstack([self.index.reconstruct(int(i)) for i in ids]).astype(np.float32)
+
+    def search(
+        self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k by inner product; with `allowed`, only those ids compete (inside the search)."""
+        queries = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self.dim)
+        k = max(1, min(k, self.ntotal)) if self.ntotal else 1
+        if self.ntotal == 0:
+            return _empty(len(queries), k)
+        if allowed is None:
+            return self.index.search(queries, k, params=self._params(None))
+        allowed = np.asarray(allowed, dtype=np.int64)
+        if len(allowed) == 0:
+            return _empty(len(queries), k)
+        narrow = len(allowed) <= EXACT_FILTER_LIMIT
+        if narrow and isinstance(self._inner(), faiss.IndexHNSW):
+            return self._exact(queries, k, allowed)
+        return self.index.search(queries, k, params=self._params(allowed, exhaustive=narrow))
+
+    def _inner(self) -> faiss.Index:
+        return faiss.downcast_index(self.index.index)
+
+    def _params(
+        self, allowed: np.ndarray | None, exhaustive: bool = False
+    ) -> faiss.SearchParameters:
+        sel = faiss.IDSelectorBatch(allowed) if allowed is not None else None
+        inner = self._inner()
+        if isinstance(inner, faiss.IndexHNSW):
+            return faiss.SearchParametersHNSW(sel=sel, efSearch=self.ef_search)
+        if isinstance(inner, faiss.IndexIVF):
+            # Under a narrow filter, probing every list makes IVF exact: approximate search
+            # would miss allowed vectors that sit in unprobed lists.
+            nprobe = inner.nlist if exhaustive else self.nprobe
+            return faiss.SearchParametersIVF(sel=sel, nprobe=nprobe)
+        return faiss.SearchParameters(sel=sel)
+
+    def _exact(
+        self, queries: np.ndarray, k: int, allowed: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        vecs = self.reconstruct(allowed)
+        scores = queries @ vecs.T
+        k = min(k, len(allowed))
+        top = np.argsort(-scores, axis=1)[:, :k]
+        return np.take_along_axis(scores, top, axis=1), allowed[top]
+
+    def save(self, path: Path) -> None:
+        """Write the index to `path` (the caller makes the write atomic)."""
+        faiss.write_index(self.index, str(path))
+
+    @classmethod
+    def load(cls, path: Path, factory: str) -> FaissStore:
+        """Read an index written by `save`."""
+        index = faiss.read_index(str(path))
+        return cls(index.d, factory, index=index)
+
+
+def _new(dim: int, factory: str) -> faiss.Index:
+    inner = faiss.index_factory(dim, factory, faiss.METRIC_INNER_PRODUCT)
+    return faiss.IndexIDMap2(inner)
+
+
+def _empty(n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.full((n, k), -np.inf, dtype=np.float32), np.full((n, k), -1, dtype=np.int64)
+
+
+def set_threads(n: int) -> None:
+    """Cap FAISS's OpenMP threads (the machine has 2 cores shared with the encoder)."""
+    faiss.omp_set_num_threads(n)
+
+
+def faiss_version() -> str:
+    """The faiss library version, for the manifest."""
+    return str(faiss.__version__)

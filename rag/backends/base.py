@@ -1,0 +1,54 @@
+"""The one small interface every LLM backend implements, and helpers shared by all of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from rag.errors import BackendError
+
+Message = dict[str, str]
+"""One chat turn: {"role": "system" | "user" | "assistant", "content": text}."""
+
+ROLES = frozenset({"system", "user", "assistant"})
+
+
+@dataclass(frozen=True)
+class GenerationParams:
+    """How much to generate and how: greedy by default, so answers are reproducible."""
+
+    max_tokens: int = 256
+    temperature: float = 0.0
+    stop: tuple[str, ...] = ()
+    timeout_s: float = 120.0
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """An LLM that turns chat messages into a stream of text deltas."""
+
+    name: str
+    context_tokens: int  # the model's usable context window, for fitting passages
+
+    def stream(self, messages: list[Message], params: GenerationParams) -> Iterator[str]:
+        """Yield the answer as text deltas, in order, as the model produces them."""
+        ...
+
+
+def complete(
+    backend: Backend, messages: list[Message], params: GenerationParams | None = None
+) -> str:
+    """Return the whole answer of `backend`: its stream joined."""
+    return "".join(backend.stream(messages, params or GenerationParams()))
+
+
+def check_messages(messages: list[Message]) -> None:
+    """Raise BackendError unless `messages` is a non-empty list of role/content turns."""
+    if not messages:
+        raise BackendError("No messages were given to the LLM backend.")
+    for turn in messages:
+        if turn.get("role") not in ROLES or not isinstance(turn.get("content"), str):
+            raise BackendError(
+                f"A chat message needs a role in {sorted(ROLES)} and a text content; got {turn!r}."
+            )

@@ -1,0 +1,131 @@
+"""Core subcommands: ingest, remove, stats, build-bundle (handlers are thin over the library)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from index.errors import UnscRagError
+from index.parse import RecordDefaults, read_statements
+from index.types import Rejected, Statement
+from rag.components import make_writer, open_index
+from rag.settings import Settings
+
+
+def print_json(obj: object) -> None:
+    """Print JSON for scripts."""
+    print(json.dumps(obj, indent=2, ensure_ascii=False, default=str))
+
+
+def index_option(p: argparse.ArgumentParser) -> None:
+    """--index DIR (default: the bundled index)."""
+    p.add_argument("--index", type=Path, default=None, help="index folder (default: bundled)")
+
+
+def register(sub: Any) -> None:
+    """Add the core subcommands to the parser."""
+    p = sub.add_parser("ingest", help="add statement files to an index")
+    p.add_argument("paths", nargs="+", type=Path)
+    index_option(p)
+    p.add_argument("--symbol", default="", help="meeting symbol for records without a header")
+    p.add_argument("--date", default="", help="meeting date YYYY-MM-DD for records without one")
+    p.add_argument("--agenda", default="", help="agenda item for records without one")
+    p.set_defaults(handler=cmd_ingest)
+
+    p = sub.add_parser("remove", help="remove statements from an index")
+    index_option(p)
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--id", action="append", default=[], dest="ids")
+    g.add_argument("--symbol", default="")
+    p.set_defaults(handler=cmd_remove)
+
+    p = sub.add_parser("stats", help="what an index holds")
+    index_option(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_stats)
+
+    p = sub.add_parser("build-bundle", help="rebuild the bundled index from data/corpus (slow)")
+    p.set_defaults(handler=cmd_build_bundle)
+
+
+def _records(paths: list[Path], defaults: RecordDefaults, errors: list[str]) -> Iterator[
+    Statement | Rejected
+]:
+    for path in paths:
+        try:
+            yield from read_statements(path, defaults)
+        except UnscRagError as err:  # a whole file is unusable: reject it, go on with the rest
+            errors.append(str(err))
+            yield Rejected(str(path), str(err))
+
+
+def cmd_ingest(args: argparse.Namespace, s: Settings) -> int:
+    """Ingest files; one summary line; exit 1 when any record was rejected."""
+    from tqdm import tqdm
+
+    defaults = RecordDefaults(args.symbol, args.date, args.agenda)
+    writer = make_writer(s, args.index)
+    bar = tqdm(unit="chunk", desc="embedding", file=sys.stderr, disable=None)
+    summary = writer.ingest(_records(args.paths, defaults, []), progress=bar.update)
+    bar.close()
+    for err in summary.errors:
+        print(f"rejected: {err}", file=sys.stderr)
+    print(summary.line())
+    return 1 if summary.rejected else 0
+
+
+def cmd_remove(args: argparse.Namespace, s: Settings) -> int:
+    """Remove by id or meeting symbol."""
+    summary = make_writer(s, args.index).remove(args.ids, args.symbol)
+    print(summary.line())
+    return 0 if summary.removed else 1
+
+
+def stats(s: Settings, index_dir: Path | None) -> dict[str, Any]:
+    """Counts by collection, year, country and meeting."""
+    idx = open_index(s, index_dir)
+    m = idx.meta
+    return {
+        "statements": m.count("statements"),
+        "chunks": m.count("chunks"),
+        "by_collection": m.group_counts("collection"),
+        "by_year": dict(sorted(m.group_counts("year").items())),
+        "by_country": m.group_counts("country"),
+        "meetings": len(m.group_counts("symbol_base")),
+        "manifest": idx.manifest.__dict__,
+    }
+
+
+def cmd_stats(args: argparse.Namespace, s: Settings) -> int:
+    """Print stats as text or JSON."""
+    st = stats(s, args.index)
+    if args.json:
+        print_json(st)
+        return 0
+    print(f"{st['statements']} statements, {st['chunks']} chunks, {st['meetings']} meetings")
+    for key in ("by_collection", "by_year"):
+        print(f"{key.removeprefix('by_')}: " + ", ".join(f"{k or '?'} {v}" for k, v in st[key].items()))
+    top = list(st["by_country"].items())[:15]
+    print("top countries: " + ", ".join(f"{k or '?'} {v}" for k, v in top))
+    return 0
+
+
+def cmd_build_bundle(args: argparse.Namespace, s: Settings) -> int:
+    """Rebuild data/index from the bundled corpus in a scratch folder, then swap it in."""
+    scratch = s.index_dir.with_name(s.index_dir.name + ".building")
+    shutil.rmtree(scratch, ignore_errors=True)
+    args.paths, args.index = list(s.bundled_corpus), scratch
+    args.symbol = args.date = args.agenda = ""
+    code = cmd_ingest(args, s.model_copy(update={"faiss_factory": "SQfp16"}))
+    if code == 0:
+        old = s.index_dir.with_name(s.index_dir.name + ".old")
+        if s.index_dir.exists():
+            s.index_dir.rename(old)
+        scratch.rename(s.index_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    return code
