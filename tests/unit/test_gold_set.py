@@ -1,0 +1,173 @@
+"""Checks of the development gold set (data/eval/dev.jsonl) against the bundled corpus."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLD_PATH = ROOT / "data" / "eval" / "dev.jsonl"
+CORPUS_DIR = ROOT / "data" / "corpus"
+SEED_ID = "UNSC_2016_SPV.7606_Kazakhstan"
+
+TYPES = {"paraphrase", "who_said", "multi_statement", "filter", "typo", "unanswerable"}
+FILTER_KEYS = {
+    "country",
+    "symbol",
+    "date_from",
+    "date_to",
+    "speaker",
+    "spoken_language",
+    "participant_type",
+    "collection",
+}
+COUNTRY_ALIASES = {
+    "united kingdom": "united kingdom",
+    "united kingdom of great britain and northern ireland": "united kingdom",
+    "uk": "united kingdom",
+    "united states": "united states",
+    "united states of america": "united states",
+    "us": "united states",
+    "usa": "united states",
+    "russia": "russia",
+    "russian federation": "russia",
+}
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _load_corpus() -> dict[str, dict]:
+    rows: list[dict] = []
+    for path in sorted(CORPUS_DIR.glob("*.jsonl.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            rows.extend(json.loads(line) for line in fh if line.strip())
+    for path in sorted(CORPUS_DIR.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as fh:
+            rows.extend(json.loads(line) for line in fh if line.strip())
+    return {row["id"]: row for row in rows}
+
+
+@pytest.fixture(scope="module")
+def corpus() -> dict[str, dict]:
+    if not any(CORPUS_DIR.glob("*.jsonl*")):
+        pytest.skip(f"no corpus files in {CORPUS_DIR}")
+    return _load_corpus()
+
+
+@pytest.fixture(scope="module")
+def gold() -> list[dict]:
+    with GOLD_PATH.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _norm_country(name: str) -> str:
+    key = re.sub(r"\s+", " ", name).strip().lower()
+    return COUNTRY_ALIASES.get(key, key)
+
+
+def _symbol_matches(wanted: str, actual: str | None) -> bool:
+    if not actual:
+        return False
+    return (
+        actual == wanted
+        or re.fullmatch(re.escape(wanted) + r" \(Resumption \d+\)", actual) is not None
+    )
+
+
+def _is_seed_question(q: dict) -> bool:
+    return SEED_ID in q["gold_ids"]
+
+
+def test_size_and_unique_qids(gold: list[dict]) -> None:
+    assert len(gold) >= 80
+    qids = [q["qid"] for q in gold]
+    assert len(qids) == len(set(qids)), [k for k, n in Counter(qids).items() if n > 1]
+
+
+def test_required_fields_and_types(gold: list[dict]) -> None:
+    for q in gold:
+        assert q["type"] in TYPES, q["qid"]
+        assert isinstance(q["question"], str) and q["question"].strip(), q["qid"]
+        assert isinstance(q["answer"], str) and q["answer"].strip(), q["qid"]
+        assert isinstance(q["gold_ids"], list), q["qid"]
+        assert len(q["gold_ids"]) == len(set(q["gold_ids"])), q["qid"]
+        assert isinstance(q["evidence"], list), q["qid"]
+
+
+def test_each_type_has_enough_questions(gold: list[dict]) -> None:
+    counts = Counter(q["type"] for q in gold if not _is_seed_question(q))
+    for qtype in TYPES:
+        assert counts[qtype] >= 8, (qtype, counts[qtype])
+
+
+def test_seed_statement_is_covered(gold: list[dict]) -> None:
+    assert sum(_is_seed_question(q) for q in gold) >= 3
+
+
+def test_filters_are_well_formed(gold: list[dict]) -> None:
+    for q in gold:
+        filters = q.get("filters") or {}
+        assert isinstance(filters, dict), q["qid"]
+        assert set(filters) <= FILTER_KEYS, (q["qid"], set(filters) - FILTER_KEYS)
+        for key, value in filters.items():
+            assert isinstance(value, str) and value.strip(), (q["qid"], key)
+        for key in ("date_from", "date_to"):
+            if key in filters:
+                assert ISO_DATE.match(filters[key]), (q["qid"], filters[key])
+                date.fromisoformat(filters[key])
+        if "date_from" in filters and "date_to" in filters:
+            assert filters["date_from"] <= filters["date_to"], q["qid"]
+
+
+def test_unanswerable_have_no_gold(gold: list[dict]) -> None:
+    for q in gold:
+        if q["type"] == "unanswerable":
+            assert q["gold_ids"] == [] and q["evidence"] == [], q["qid"]
+        else:
+            assert q["gold_ids"], q["qid"]
+
+
+def test_gold_ids_exist(gold: list[dict], corpus: dict[str, dict]) -> None:
+    missing = [(q["qid"], sid) for q in gold for sid in q["gold_ids"] if sid not in corpus]
+    assert not missing
+
+
+def test_evidence_quotes_are_exact_substrings(gold: list[dict], corpus: dict[str, dict]) -> None:
+    for q in gold:
+        for ev in q["evidence"]:
+            sid = ev["statement_id"]
+            assert sid in q["gold_ids"], (q["qid"], sid)
+            assert sid in corpus, (q["qid"], sid)
+            assert 40 <= len(ev["quote"]) <= 300, (q["qid"], sid, len(ev["quote"]))
+            assert ev["quote"] in corpus[sid]["text"], (q["qid"], sid, ev["quote"][:60])
+
+
+def test_every_gold_id_has_evidence(gold: list[dict]) -> None:
+    for q in gold:
+        cited = {ev["statement_id"] for ev in q["evidence"]}
+        assert set(q["gold_ids"]) <= cited, (q["qid"], set(q["gold_ids"]) - cited)
+
+
+def test_gold_statements_satisfy_filters(gold: list[dict], corpus: dict[str, dict]) -> None:
+    for q in gold:
+        filters = q.get("filters") or {}
+        for sid in q["gold_ids"]:
+            row = corpus[sid]
+            if "country" in filters:
+                assert _norm_country(row.get("country") or "") == _norm_country(
+                    filters["country"]
+                ), (q["qid"], sid, row.get("country"))
+            if "symbol" in filters:
+                assert _symbol_matches(filters["symbol"], row.get("symbol")), (q["qid"], sid)
+            if "date_from" in filters:
+                assert row["date"] >= filters["date_from"], (q["qid"], sid)
+            if "date_to" in filters:
+                assert row["date"] <= filters["date_to"], (q["qid"], sid)
+            for key in ("speaker", "spoken_language", "participant_type", "collection"):
+                if key in filters:
+                    assert (row.get(key) or "").lower() == filters[key].lower(), (q["qid"], sid)
