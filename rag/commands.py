@@ -49,8 +49,83 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_stats)
 
+    p = sub.add_parser("search", help="retrieve passages (no LLM)")
+    p.add_argument("query")
+    index_option(p)
+    p.add_argument("--k", type=int, default=None)
+    p.add_argument("--retriever", default="hybrid", choices=["hybrid", "dense", "bm25"])
+    filter_options(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_search)
+
+    p = sub.add_parser("ask", help="answer a question with checked citations")
+    p.add_argument("question")
+    index_option(p)
+    p.add_argument("--backend", default=None, help="embedded, openai or extractive")
+    p.add_argument("--retriever", default="hybrid", choices=["hybrid", "dense", "bm25"])
+    filter_options(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_ask)
+
     p = sub.add_parser("build-bundle", help="rebuild the bundled index from data/corpus (slow)")
     p.set_defaults(handler=cmd_build_bundle)
+
+
+def filter_options(p: argparse.ArgumentParser) -> None:
+    """--country --speaker --symbol --date-from --date-to --language --participant --collection."""
+    for flag in ("country", "speaker", "symbol", "language", "participant", "collection"):
+        p.add_argument(f"--{flag}", action="append", default=[], help=f"filter on {flag} (repeatable)")
+    p.add_argument("--date-from", default="")
+    p.add_argument("--date-to", default="")
+
+
+def filters_from_args(args: argparse.Namespace) -> dict[str, object]:
+    """The filter options as a mapping for rag.filters.parse_filters."""
+    return {
+        "country": args.country, "speaker": args.speaker, "symbol": args.symbol,
+        "spoken_language": args.language, "participant_type": args.participant,
+        "collection": args.collection, "date_from": args.date_from, "date_to": args.date_to,
+    }
+
+
+def cmd_search(args: argparse.Namespace, s: Settings) -> int:
+    """Print ranked passages as text or JSON."""
+    from rag.components import make_retriever
+    from rag.filters import describe, parse_filters
+
+    flt = parse_filters(filters_from_args(args))
+    passages = make_retriever(s, args.index, args.retriever).search(args.query, args.k or s.k, flt)
+    if args.json:
+        print_json([p.to_json(rank) for rank, p in enumerate(passages, start=1)])
+        return 0
+    if not passages:
+        print(f"No passage matches{' the filters (' + describe(flt) + ')' if not flt.is_empty() else ''}.")
+        return 1
+    for rank, p in enumerate(passages, start=1):
+        print(f"[{rank}] {p.score:.4f}  {p.label()}  ({p.statement_id})")
+        print("    " + " ".join(p.text.split())[:400])
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, s: Settings) -> int:
+    """Stream the answer to stdout (text) or print the checked answer as JSON."""
+    from rag.answer_json import answer_to_json, render_text
+    from rag.components import make_pipeline
+    from rag.filters import parse_filters
+
+    flt = parse_filters(filters_from_args(args))
+    pipeline = make_pipeline(s, args.index, args.backend, args.retriever)
+    answer = None
+    for event in pipeline.ask_stream(args.question, None, flt):
+        if event.kind == "token" and not args.json:
+            print(event.text, end="", file=sys.stderr, flush=True)
+        answer = event.answer or answer
+    assert answer is not None
+    if args.json:
+        print_json(answer_to_json(answer))
+    else:
+        print("\n" + render_text(answer))
+    return 0
 
 
 def _records(paths: list[Path], defaults: RecordDefaults, errors: list[str]) -> Iterator[

@@ -1,0 +1,75 @@
+"""User filters (CLI options, JSON, UI) → index.types.Filters, validated with clear messages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+
+from index.types import Filters
+from rag.errors import InputError
+
+KEYS = (
+    "country", "speaker", "symbol", "date_from", "date_to", "spoken_language",
+    "participant_type", "collection", "statement_id",
+)
+_FIELD = {
+    "country": "countries", "speaker": "speakers", "symbol": "symbols",
+    "spoken_language": "spoken_languages", "participant_type": "participant_types",
+    "collection": "collections", "statement_id": "statement_ids",
+}
+
+
+def parse_filters(raw: Mapping[str, object] | Filters | None) -> Filters:
+    """Validate a mapping of filter keys; values may be a string, comma list, or list."""
+    if raw is None:
+        return Filters()
+    if isinstance(raw, Filters):
+        return raw
+    unknown = sorted(set(raw) - set(KEYS))
+    if unknown:
+        raise InputError(
+            f"Unknown filter {', '.join(map(repr, unknown))}: use one of {', '.join(KEYS)}."
+        )
+    values: dict[str, object] = {}
+    for key, value in raw.items():
+        if value in (None, "", [], ()):
+            continue
+        if key in ("date_from", "date_to"):
+            values[key] = _iso(key, value)
+        else:
+            values[_FIELD[key]] = _as_tuple(value)
+    f = Filters(**values)  # type: ignore[arg-type]
+    if f.date_from and f.date_to and f.date_from > f.date_to:
+        raise InputError(f"date_from {f.date_from} is after date_to {f.date_to}: swap them.")
+    return f
+
+
+def _as_tuple(value: object) -> tuple[str, ...]:
+    items = value if isinstance(value, list | tuple) else str(value).split("|")
+    return tuple(s.strip() for s in map(str, items) if s.strip())
+
+
+def _iso(key: str, value: object) -> str:
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}", text):  # a bare year means its whole span
+        return f"{text}-01-01" if key == "date_from" else f"{text}-12-31"
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise InputError(f"{key} {text!r} is not a date: write it as YYYY-MM-DD.") from None
+
+
+def describe(f: Filters) -> str:
+    """Human summary of the filters in force ("" when none)."""
+    parts = [
+        f"country: {', '.join(f.countries)}" if f.countries else "",
+        f"speaker: {', '.join(f.speakers)}" if f.speakers else "",
+        f"meeting: {', '.join(f.symbols)}" if f.symbols else "",
+        f"from {f.date_from}" if f.date_from else "",
+        f"to {f.date_to}" if f.date_to else "",
+        f"language: {', '.join(f.spoken_languages)}" if f.spoken_languages else "",
+        f"participant: {', '.join(f.participant_types)}" if f.participant_types else "",
+        f"collection: {', '.join(f.collections)}" if f.collections else "",
+    ]
+    return "; ".join(p for p in parts if p)

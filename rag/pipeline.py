@@ -1,0 +1,113 @@
+"""Question → standalone query → passages → LLM → checked Answer, streamed as events."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from index.types import Filters
+from rag.backends.base import Backend, GenerationParams, complete
+from rag.cite import CitationChecker, is_refusal
+from rag.prompt import answer_messages, clean_rewrite, fit_passages, heuristic_rewrite, rewrite_messages
+from rag.retrieve import Retriever
+from rag.types import Answer, Passage
+
+REFUSAL_TEXT = "Not found in the indexed statements."
+_NON_ENGLISH = re.compile(
+    r"\b(qu[ée]|quoi|quel(le)?s?|est-ce|les|des|du|sur|dit|pour|qué|dijo|sobre|los|las|una?|"
+    r"cuál|cómo|por qué|acerca)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One step of an answer in progress: status, query, passages, token, or the final answer."""
+
+    kind: str
+    text: str = ""
+    passages: tuple[Passage, ...] = ()
+    answer: Answer | None = None
+
+
+@dataclass
+class AnswerConfig:
+    """How many passages to retrieve and show the model, and the refusal gate."""
+
+    k: int = 8
+    answer_passages: int = 4
+    max_tokens: int = 320
+    refuse_threshold: float = 0.30
+    settings_hash: str = ""
+    passage_chars: int = 900
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class Pipeline:
+    """Answers questions with one retriever, one backend and one citation checker."""
+
+    def __init__(self, retriever: Retriever, backend: Backend, checker: CitationChecker,
+                 config: AnswerConfig) -> None:
+        self.retriever, self.backend, self.checker, self.config = retriever, backend, checker, config
+
+    def ask(self, question: str, history: list[tuple[str, str]] | None = None,
+            filters: Filters | dict[str, object] | None = None) -> Answer:
+        """The final checked answer (the stream, drained)."""
+        for event in self.ask_stream(question, history, filters):
+            if event.answer is not None:
+                return event.answer
+        raise AssertionError("ask_stream ended without an answer")
+
+    def ask_stream(self, question: str, history: list[tuple[str, str]] | None = None,
+                   filters: Filters | dict[str, object] | None = None) -> Iterator[Event]:
+        """Events in order: query, passages, tokens, then the answer."""
+        query = self.standalone_query(question, history or [])
+        yield Event("query", query)
+        passages = self.retriever.search(query, self.config.k, filters)
+        yield Event("passages", passages=tuple(passages))
+        if not self._relevant(passages):
+            yield Event("answer", answer=self._refusal(question, passages))
+            return
+        shown = fit_passages(passages, self.config.answer_passages, self._budget(),
+                             self.retriever.embedder.count_tokens)
+        raw = ""
+        for delta in self.backend.stream(answer_messages(question, shown, self.config.passage_chars),
+                                         GenerationParams(max_tokens=self.config.max_tokens)):
+            raw += delta
+            yield Event("token", delta)
+        yield Event("answer", answer=self._answer(question, raw, shown, passages))
+
+    def standalone_query(self, question: str, history: list[tuple[str, str]]) -> str:
+        """Rewrite follow-ups and French/Spanish questions into one English query when an LLM can."""
+        question = " ".join(question.split())
+        needs = bool(history) or bool(_NON_ENGLISH.search(question))
+        if not needs or not question:
+            return question
+        if self.backend.name == "extractive":
+            return heuristic_rewrite(question, history)
+        raw = complete(self.backend, rewrite_messages(question, history), GenerationParams(max_tokens=60))
+        return clean_rewrite(raw, heuristic_rewrite(question, history))
+
+    def _budget(self) -> int:
+        return max(512, self.backend.context_tokens - self.config.max_tokens - 200)
+
+    def _relevant(self, passages: list[Passage]) -> bool:
+        if not passages:
+            return False
+        dense = [p.scores["dense"] for p in passages if "dense" in p.scores]
+        return not dense or max(dense) >= self.config.refuse_threshold
+
+    def _refusal(self, question: str, closest: list[Passage], raw: str = "") -> Answer:
+        return Answer(question, (), tuple(closest), refused=True,
+                      settings_hash=self.config.settings_hash, backend=self.backend.name, raw=raw)
+
+    def _answer(self, question: str, raw: str, shown: list[Passage], retrieved: list[Passage]) -> Answer:
+        if is_refusal(raw):
+            return self._refusal(question, retrieved, raw)
+        sentences, removed = self.checker.check(raw, shown)
+        if not sentences:
+            return self._refusal(question, retrieved, raw)
+        return Answer(question, tuple(sentences), tuple(shown), refused=False,
+                      removed_labels=tuple(removed), settings_hash=self.config.settings_hash,
+                      backend=self.backend.name, raw=raw)

@@ -1,0 +1,169 @@
+"""Hybrid retrieval: dense (FAISS) ∪ BM25, filters inside each search, RRF, rerank, diversify."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from index.countries import ALIASES
+from index.embed import Embedder
+from index.loaded import LoadedIndex
+from index.types import Filters, Statement
+from rag.errors import InputError
+from rag.filters import parse_filters
+from rag.rerank import Reranker
+from rag.types import Passage
+
+Mode = Literal["hybrid", "dense", "bm25"]
+MODES: tuple[Mode, ...] = ("hybrid", "dense", "bm25")
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    """Depths, fusion weights and diversity of one retriever (see rag.settings for meanings)."""
+
+    dense_depth: int = 60
+    bm25_depth: int = 60
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    max_per_statement: int = 2
+    max_query_chars: int = 2000
+    rerank_depth: int = 30
+
+
+class Retriever:
+    """`search(query, k, filters)` over one loaded index."""
+
+    def __init__(
+        self, index: LoadedIndex, embedder: Embedder, config: RetrievalConfig = RetrievalConfig(),
+        mode: Mode = "hybrid", reranker: Reranker | None = None,
+    ) -> None:
+        if mode not in MODES:
+            raise InputError(f"Unknown retriever {mode!r}: use one of {', '.join(MODES)}.")
+        self.index, self.embedder, self.config = index, embedder, config
+        self.mode, self.reranker = mode, reranker
+        self._statements: dict[str, Statement] = {}
+
+    def search(
+        self, query: str, k: int = 8, filters: Filters | dict[str, object] | None = None
+    ) -> list[Passage]:
+        """Best k passages for `query` among the chunks that satisfy `filters`."""
+        query = self._check(query)
+        if k < 1:
+            raise InputError(f"k must be at least 1, not {k}.")
+        flt = parse_filters(filters)
+        allowed = self.index.meta.allowed_ids(flt)
+        if allowed is not None and len(allowed) == 0:
+            return []
+        stages = self._candidates(query, allowed)
+        fused = self._fuse(stages)
+        passages = self._passages(fused, stages)
+        if self.reranker is not None:
+            passages = self._rerank(query, passages)
+        return diversify(passages, k, self.config.max_per_statement)
+
+    def _check(self, query: str) -> str:
+        query = " ".join(query.split())
+        if not query:
+            raise InputError("The question is empty: type a question or some keywords.")
+        if len(query) > self.config.max_query_chars:
+            raise InputError(
+                f"The question has {len(query)} characters; shorten it to at most "
+                f"{self.config.max_query_chars}."
+            )
+        return query
+
+    def _candidates(self, query: str, allowed: np.ndarray | None) -> dict[str, dict[int, float]]:
+        """Per stage: FAISS id → score, best first."""
+        stages: dict[str, dict[int, float]] = {}
+        if self.mode in ("hybrid", "dense"):
+            vec = self.embedder.embed([query])
+            scores, ids = self.index.store.search(vec, self.config.dense_depth, allowed)
+            stages["dense"] = {int(i): float(s) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0}
+        if self.mode in ("hybrid", "bm25"):
+            mask = self.index.bm25_mask(allowed)
+            scores, docs = self.index.bm25.search(expand_query(query), self.config.bm25_depth, mask)
+            ids = self.index.bm25_ids[docs]
+            stages["bm25"] = {int(i): float(s) for s, i in zip(scores, ids, strict=True)}
+        return stages
+
+    def _fuse(self, stages: dict[str, dict[int, float]]) -> list[tuple[int, float]]:
+        """Weighted reciprocal rank fusion of the stages' rankings."""
+        weight = {"dense": self.config.dense_weight, "bm25": self.config.bm25_weight}
+        fused: dict[int, float] = defaultdict(float)
+        for stage, ranking in stages.items():
+            for rank, fid in enumerate(ranking, start=1):
+                fused[fid] += weight[stage] / (self.config.rrf_k + rank)
+        return sorted(fused.items(), key=lambda x: -x[1])
+
+    def _passages(
+        self, fused: list[tuple[int, float]], stages: dict[str, dict[int, float]]
+    ) -> list[Passage]:
+        rows = self.index.meta.chunks_by_faiss_ids([fid for fid, _ in fused])
+        out = []
+        for fid, score in fused:
+            row = rows.get(fid)
+            if row is None:
+                continue
+            scores = {name: ranking[fid] for name, ranking in stages.items() if fid in ranking}
+            scores["rrf"] = score
+            out.append(Passage(row["chunk_id"], self._statement(row["statement_id"]),
+                               row["start"], row["end"], score, scores))
+        return out
+
+    def _rerank(self, query: str, passages: list[Passage]) -> list[Passage]:
+        assert self.reranker is not None
+        head = passages[: self.config.rerank_depth]
+        scores = self.reranker.rank(query, [p.text for p in head])
+        reranked = [
+            Passage(p.chunk_id, p.statement, p.start, p.end, float(s), {**p.scores, "rerank": float(s)})
+            for p, s in zip(head, scores, strict=True)
+        ]
+        reranked.sort(key=lambda p: -p.score)
+        return reranked + passages[len(head):]
+
+    def _statement(self, statement_id: str) -> Statement:
+        if statement_id not in self._statements:
+            st = self.index.meta.statement(statement_id)
+            assert st is not None, statement_id
+            self._statements[statement_id] = st
+        return self._statements[statement_id]
+
+
+def diversify(passages: list[Passage], k: int, max_per_statement: int) -> list[Passage]:
+    """Top k, at most `max_per_statement` per statement (0 = no limit); order kept."""
+    counts: dict[str, int] = defaultdict(int)
+    out = []
+    for p in passages:
+        if max_per_statement and counts[p.statement_id] >= max_per_statement:
+            continue
+        counts[p.statement_id] += 1
+        out.append(p)
+        if len(out) == k:
+            break
+    return out
+
+
+def merge_adjacent(passages: list[Passage]) -> list[Passage]:
+    """Merge overlapping or touching spans of one statement into one passage (for display)."""
+    merged: list[Passage] = []
+    for p in passages:
+        for i, m in enumerate(merged):
+            if m.statement_id == p.statement_id and p.start <= m.end + 1 and m.start <= p.end + 1:
+                merged[i] = Passage(m.chunk_id, m.statement, min(m.start, p.start),
+                                    max(m.end, p.end), max(m.score, p.score), m.scores)
+                break
+        else:
+            merged.append(p)
+    return merged
+
+
+def expand_query(query: str) -> str:
+    """Add the long form of country aliases ("UK" → "United Kingdom") for lexical matching."""
+    words = query.split()
+    extra = [ALIASES[w.lower().strip("?,.")] for w in words if w.lower().strip("?,.") in ALIASES]
+    return " ".join([query, *extra])

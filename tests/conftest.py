@@ -1,0 +1,59 @@
+"""Shared fixtures: the real embedder and a real index of a small real corpus, built once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SMALL_CORPUS = FIXTURES / "small_corpus.jsonl"
+SMALL_QUESTIONS = FIXTURES / "small_questions.jsonl"
+
+
+@pytest.fixture(scope="session")
+def settings():
+    """Default settings (the bundled models), isolated from the user's environment."""
+    from rag.settings import Settings
+
+    return Settings()
+
+
+@pytest.fixture(scope="session")
+def embedder(settings):
+    """The real all-MiniLM-L6-v2 from its package."""
+    from rag.components import make_embedder
+
+    return make_embedder(settings)
+
+
+@pytest.fixture(scope="session")
+def small_index_dir(tmp_path_factory, settings, embedder) -> Path:
+    """A real index (real embedder, FAISS, BM25, SQLite) of 89 real statements."""
+    from index.parse import read_statements
+    from rag.components import make_writer
+
+    folder = tmp_path_factory.mktemp("small") / "index"
+    summary = make_writer(settings, folder, embedder).ingest(read_statements(SMALL_CORPUS))
+    assert summary.added == 89 and summary.rejected == 0
+    return folder
+
+
+@pytest.fixture(scope="session")
+def small_index(settings, embedder, small_index_dir):
+    """The small index, loaded."""
+    from rag.components import open_index
+
+    return open_index(settings, small_index_dir, embedder)
+
+
+@pytest.fixture(scope="session")
+def retriever(settings, embedder, small_index):
+    """A hybrid retriever over the small index."""
+    from rag.components import make_retriever
+
+    return make_retriever(settings, embedder=embedder, index=small_index)
