@@ -1,0 +1,225 @@
+"""One contract for every vector store: FaissStore and MilvusStore (Milvus Lite) pass it alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from index.errors import IndexMissingError, UnscRagError
+from index.milvus_store import (
+    MilvusStore,
+    MilvusUnavailableError,
+    filters_to_expr,
+    migrate_faiss_to_milvus,
+)
+from index.store import FaissStore
+from index.types import Filters
+
+DIM = 16
+N = 60
+
+
+@dataclass
+class Backend:
+    """A store under test and how to reload it from disk."""
+
+    store: Any
+    reload: Callable[[], Any]
+
+
+def _faiss(tmp_path: Path) -> Backend:
+    store = FaissStore(DIM, "Flat")
+    path = tmp_path / "vectors.faiss"
+
+    def reload() -> FaissStore:
+        backend.store.save(path)
+        return FaissStore.load(path, "Flat")
+
+    backend = Backend(store, reload)
+    return backend
+
+
+def _milvus(tmp_path: Path) -> Backend:
+    uri = str(tmp_path / "milvus.db")
+    store = MilvusStore(uri, "chunks", DIM)
+
+    def reload() -> MilvusStore:
+        from milvus_lite.server_manager import server_manager_instance
+
+        backend.store.close()
+        server_manager_instance.release_server(uri)  # drop the in-process server: reread the file
+        return MilvusStore(uri, "chunks", DIM, create=False)
+
+    backend = Backend(store, reload)
+    return backend
+
+
+@pytest.fixture(params=["faiss", "milvus"])
+def backend(request, tmp_path) -> Backend:
+    return {"faiss": _faiss, "milvus": _milvus}[request.param](tmp_path)
+
+
+def _data(n: int = N, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    vecs = rng.standard_normal((n, DIM)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    ids = np.arange(n, dtype=np.int64) * 7919 + 2**40  # large, sparse ids like chunk hashes
+    return ids, vecs
+
+
+@pytest.fixture
+def filled(backend) -> tuple[Backend, np.ndarray, np.ndarray]:
+    ids, vecs = _data()
+    backend.store.add(ids, vecs)
+    return backend, ids, vecs
+
+
+def test_add_counts_and_lists_ids(filled):
+    b, ids, _ = filled
+    assert b.store.ntotal == N
+    assert sorted(b.store.all_ids().tolist()) == sorted(ids.tolist())
+
+
+def test_search_finds_each_vector_first(filled):
+    b, ids, vecs = filled
+    scores, found = b.store.search(vecs[:5], 3)
+    assert found.shape == (5, 3) and found.dtype == np.int64
+    assert found[:, 0].tolist() == ids[:5].tolist()
+    assert np.allclose(scores[:, 0], 1.0, atol=1e-4)
+    assert (np.diff(scores, axis=1) <= 1e-6).all()
+
+
+def test_search_with_allowed_returns_only_allowed_and_k_of_them(filled):
+    b, ids, vecs = filled
+    allowed = ids[[3, 17, 29, 41, 58]]
+    _, found = b.store.search(vecs[:4], 5, allowed=allowed)
+    assert all(set(row.tolist()) == set(allowed.tolist()) for row in found)
+    _, found = b.store.search(vecs[:4], 3, allowed=allowed)
+    assert all(len(set(row.tolist())) == 3 and set(row) <= set(allowed) for row in found)
+
+
+def test_narrow_allowed_set_still_returns_k(filled):
+    b, ids, vecs = filled
+    allowed = ids[[11, 50]]
+    _, found = b.store.search(vecs[:1], 2, allowed=allowed)
+    assert sorted(found[0].tolist()) == sorted(allowed.tolist())
+
+
+def test_empty_allowed_set_returns_nothing(filled):
+    b, _, vecs = filled
+    _, found = b.store.search(vecs[:1], 3, allowed=np.zeros(0, dtype=np.int64))
+    assert (found == -1).all()
+
+
+def test_replace_is_remove_then_add_same_id(filled):
+    b, ids, vecs = filled
+    new = -vecs[:1]
+    assert b.store.remove(ids[:1]) == 1
+    b.store.add(ids[:1], new)
+    assert b.store.ntotal == N
+    _, found = b.store.search(new, 1)
+    assert found[0, 0] == ids[0]
+    assert np.allclose(b.store.reconstruct(ids[:1]), new, atol=1e-6)
+
+
+def test_remove_drops_ids_from_search_and_count(filled):
+    b, ids, vecs = filled
+    assert b.store.remove(np.concatenate([ids[:10], [12345]])) == 10
+    assert b.store.ntotal == N - 10
+    _, found = b.store.search(vecs[:10], 5)
+    assert not set(found.ravel().tolist()) & set(ids[:10].tolist())
+    assert set(b.store.all_ids().tolist()) == set(ids[10:].tolist())
+
+
+def test_reload_from_disk_keeps_vectors(filled):
+    b, ids, vecs = filled
+    b.store.remove(ids[:2])
+    before = b.store.search(vecs[2:6], 4)[1]
+    store = b.reload()
+    assert store.ntotal == N - 2
+    assert store.search(vecs[2:6], 4)[1].tolist() == before.tolist()
+
+
+# ---- Milvus only --------------------------------------------------------------------------
+
+COUNTRIES = ["france", "china", "côte d'ivoire", 'odd "quoted" \\ name']
+
+
+@pytest.fixture
+def milvus(tmp_path) -> MilvusStore:
+    return MilvusStore(str(tmp_path / "m.db"), "chunks", DIM)
+
+
+def _scalars(n: int) -> list[dict[str, str]]:
+    return [
+        {
+            "country_key": COUNTRIES[i % 4],
+            "symbol_base": f"S/PV.{8000 + i % 3}",
+            "date": f"2020-01-{i % 28 + 1:02d}",
+            "speaker": ["mr. o'neil", "ms. 50%_x", "mr. ab"][i % 3],
+            "statement_id": f"s{i}",
+        }
+        for i in range(n)
+    ]
+
+
+def test_filter_expression_runs_inside_the_search(milvus):
+    ids, vecs = _data()
+    scalars = _scalars(N)
+    milvus.add(ids, vecs, scalars)
+    for country in ["Côte d'Ivoire", 'odd "quoted" \\ name']:
+        expr = filters_to_expr(Filters(countries=(country,)))
+        _, found = milvus.search_filtered(vecs[:1], 20, expr)
+        want = {
+            int(i) for i, s in zip(ids, scalars, strict=True) if s["country_key"] == country.lower()
+        }
+        assert len(want) == 15 and set(found[0][found[0] >= 0].tolist()) == want
+    f = Filters(speakers=("50%_X",), symbols=("S/PV.8001 (Resumption 1)",), date_to="2020-01-10")
+    _, found = milvus.search_filtered(vecs[:1], 10, filters_to_expr(f))
+    want = {
+        int(i)
+        for i, s in zip(ids, scalars, strict=True)
+        if s["speaker"] == "ms. 50%_x"
+        and s["symbol_base"] == "S/PV.8001"
+        and s["date"] <= "2020-01-10"
+    }
+    assert want and set(found[0][found[0] >= 0].tolist()) == want
+
+
+def test_adding_the_same_ids_twice_leaves_no_duplicates(milvus):
+    ids, vecs = _data()
+    milvus.add(ids[:40], vecs[:40])  # an ingest interrupted part-way ...
+    milvus.add(ids, vecs)  # ... resumed from the start
+    assert milvus.ntotal == N
+    assert len(np.unique(milvus.all_ids())) == N
+
+
+def test_unreachable_milvus_is_one_clear_sentence():
+    with pytest.raises(MilvusUnavailableError) as err:
+        MilvusStore("http://127.0.0.1:1", "chunks", DIM)
+    text = str(err.value)
+    assert "Cannot reach Milvus at http://127.0.0.1:1" in text and "\n" not in text
+    assert isinstance(err.value, UnscRagError)
+
+
+def test_missing_collection_is_index_missing(tmp_path):
+    with pytest.raises(IndexMissingError, match="No Milvus collection 'absent'"):
+        MilvusStore(str(tmp_path / "m.db"), "absent", DIM, create=False)
+
+
+def test_migrate_copies_faiss_vectors_with_metadata(milvus):
+    ids, vecs = _data()
+    faiss_store = FaissStore(DIM, "Flat")
+    faiss_store.add(ids, vecs)
+    rows = list(zip(ids.tolist(), _scalars(N), strict=True))
+    assert migrate_faiss_to_milvus(faiss_store, iter(rows), milvus, batch=25) == N
+    assert migrate_faiss_to_milvus(faiss_store, iter(rows[:30]), milvus) == 30  # resumed
+    assert milvus.ntotal == N
+    assert np.allclose(milvus.reconstruct(ids[[5, 9]]), vecs[[5, 9]], atol=1e-6)
+    _, found = milvus.search_filtered(vecs[:1], 20, filters_to_expr(Filters(countries=("China",))))
+    assert set(found[0][found[0] >= 0].tolist()) == {int(i) for i in ids[1::4]}
