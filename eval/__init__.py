@@ -1,0 +1,1 @@
+"""Evaluation of retrieval (and later answers) against gold question sets; nothing imports it."""

@@ -1,0 +1,78 @@
+"""The `unsc-rag eval …` subcommands, registered through the `unsc_rag.commands` entry point."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rag.errors import InputError
+from rag.settings import Settings
+
+
+def register(sub: Any) -> None:
+    """Add the `eval` command group; each evaluation is one `add_*` function."""
+    p = sub.add_parser("eval", help="evaluate retrieval against a gold question set")
+    group = p.add_subparsers(dest="eval_command", required=True)
+    add_retrieval(group)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--index", type=Path, default=None, help="index folder (default: bundled)")
+    p.add_argument("--questions", type=Path, required=True, help="question file (.jsonl)")
+    p.add_argument(
+        "--json",
+        dest="json_out",
+        default=None,
+        metavar="OUT",
+        help="write the full result as JSON to OUT ('-' for stdout)",
+    )
+
+
+def add_retrieval(group: Any) -> None:
+    """`eval retrieval`: recall@k, full recall, MRR, nDCG, latency per retriever."""
+    p = group.add_parser("retrieval", help="score retrievers on a question set")
+    _common(p)
+    p.add_argument("--k", default="1,5,10,20", help="cut-offs, comma list (default 1,5,10,20)")
+    p.add_argument(
+        "--retriever", default="hybrid", help="bm25, dense, hybrid, a comma list of them, or all"
+    )
+    p.add_argument(
+        "--report",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="write report.md, report.json and recall_at_k.png to DIR",
+    )
+    p.set_defaults(handler=cmd_retrieval)
+
+
+def cmd_retrieval(args: argparse.Namespace, s: Settings) -> int:
+    """Evaluate, print the comparison table, write JSON and the report if asked."""
+    from eval.report import render_text, write_report
+    from eval.run import run_retrieval_eval
+
+    result = run_retrieval_eval(args.index or s.index_dir, args.questions, args.retriever, args.k)
+    runs = result["runs"]
+    if args.json_out:
+        write_json(runs[0] if len(runs) == 1 else result, args.json_out)
+    if args.json_out != "-":
+        print(render_text(runs, result["ks"]))
+    if args.report:
+        paths = write_report(result, args.report)
+        print(f"report: {paths['md']}, {paths['png']}", file=sys.stderr)
+    return 0
+
+
+def write_json(obj: object, dest: str) -> None:
+    """Write JSON to a file, or to stdout for '-'."""
+    text = json.dumps(obj, indent=2, ensure_ascii=False)
+    if dest == "-":
+        print(text)
+        return
+    try:
+        Path(dest).write_text(text + "\n", encoding="utf-8")
+    except OSError as err:
+        raise InputError(f"Cannot write {dest}: {err.strerror}.") from None
