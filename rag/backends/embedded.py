@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+import secrets
 import threading
 import time
 from collections.abc import Iterator
@@ -104,8 +105,10 @@ def _load_server(path: Path, n_ctx: int, n_threads: int) -> Any:
     params.cpuparams_batch.n_threads = n_threads
     params.n_parallel = 1  # one slot: the whole context goes to the single running generation
     params.verbosity = 0
-    # It also serves HTTP; keep that on the loopback interface only.
+    # xllamacpp always serves HTTP too: keep it on loopback, and lock it with a key nobody
+    # knows (in-process calls skip the key), so other local users cannot drive our model.
     params.hostnames = ["127.0.0.1"]
+    params.api_keys = [secrets.token_urlsafe(24)]
     try:
         return xllamacpp.Server(params)
     except RuntimeError as exc:

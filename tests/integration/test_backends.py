@@ -120,3 +120,14 @@ def test_openai_backend_on_an_unused_port_says_so() -> None:
     backend = OpenAIBackend(f"http://127.0.0.1:{port}", ALIAS, retries=1, backoff_s=0.01)
     with pytest.raises(BackendError, match=r"connection refused\. Start it or set"):
         list(backend.stream(CAPITAL, SHORT))
+
+
+def test_embedded_side_http_port_is_locked(embedded: EmbeddedBackend) -> None:
+    import httpx
+
+    from rag.backends import embedded as module
+
+    (loaded,) = [v for k, v in module._LOADED.items() if k[1] == embedded.context_tokens]
+    url = str(loaded.server.listening_address)
+    assert url.startswith("http://127.0.0.1:")
+    assert httpx.get(url + "/v1/models", timeout=10).status_code == 401
