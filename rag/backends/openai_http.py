@@ -36,7 +36,7 @@ class OpenAIBackend:
         self.model = model
         self.api_key = api_key
         self.timeout_s = timeout_s  # connecting and listing models; generation uses params
-        self.retries = retries
+        self.retries = max(0, retries)
         self.context_tokens = context_tokens
         self.backoff_s = backoff_s
 
