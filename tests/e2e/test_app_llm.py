@@ -1,0 +1,40 @@
+"""The embedded LLM answering through the browser: a streamed answer or an honest refusal."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+QUESTION = json.loads(
+    (Path(__file__).parents[1] / "fixtures/small_questions.jsonl").open().readline()
+)
+
+FIRST_TOKEN = """() => {
+  const s = document.querySelector('#chat .answer.streaming');
+  return (s && s.textContent.replace('▍', '').trim().length > 0)
+    || document.querySelector('#chat .answer:not(.streaming)') !== null;
+}"""
+
+
+@pytest.mark.slow
+def test_embedded_answer_streams(app_factory, page_factory, small_index_dir, shots):
+    page = page_factory(app_factory(small_index_dir, "embedded"))
+    page.fill("#question textarea", QUESTION["question"])
+    t0 = time.perf_counter()
+    page.click("#ask")
+    page.wait_for_function(FIRST_TOKEN, timeout=240_000)
+    first = time.perf_counter() - t0
+    page.screenshot(path=shots / "1-streaming.png", full_page=True)
+    page.locator("#chat .answer:not(.streaming)").wait_for(timeout=300_000)
+    full = time.perf_counter() - t0
+    page.screenshot(path=shots / "2-answer.png", full_page=True)
+    text = page.locator("#chat .answer").last.inner_text()
+    refused = "Not found in the indexed statements." in text
+    assert refused or page.locator("#chat a.cite-chip").count() >= 1, text
+    print(
+        f"\nembedded backend (cold, model load included): first token {first:.1f}s, "
+        f"full answer {full:.1f}s, refused={refused}\n{text}"
+    )

@@ -1,0 +1,1 @@
+"""Gradio user interface: chat with evidence, search, evaluation and library tabs."""

@@ -1,0 +1,105 @@
+"""The Gradio app: chat with evidence, search, evaluation and library tabs; `serve` launches it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from index.embed import Embedder
+from rag.settings import Settings
+from ui.engine import Engine
+from ui.tabs_chat import build_chat, build_filters
+from ui.tabs_eval import build_eval
+from ui.tabs_library import build_library
+from ui.tabs_search import build_search
+
+TITLE = "UN Security Council statements — research assistant"
+CSS = """
+.scroll-panel { max-height: 560px; overflow-y: auto; }
+.filters-banner { font-size: .85em; color: #555; border-left: 3px solid #4a7bd0;
+  padding: 2px 8px; margin-bottom: 6px; background: #f2f6fc; }
+.answer .sent.unsupported { background: #fff4d6; border-bottom: 2px dotted #c98a00; cursor: help; }
+.answer .flag, .ev-card .flag { color: #a46200; font-size: .8em; font-weight: 600; }
+.answer.refused { color: #8a1f11; }
+a.cite-chip { display: inline-block; padding: 0 5px; margin: 0 1px; border-radius: 8px;
+  background: #e3ecfb; color: #1d4ea3 !important; font-size: .8em; font-weight: 600;
+  text-decoration: none !important; cursor: pointer; }
+a.cite-chip:hover { background: #c7d8f7; }
+.ev-turn h4 { margin: 10px 0 4px; font-size: .9em; color: #444; }
+.ev-card { border: 1px solid #ddd; border-radius: 8px; padding: 8px 10px; margin: 6px 0;
+  background: #fff; transition: box-shadow .2s, border-color .2s; }
+.ev-card.focused, .ev-card:target { border-color: #4a7bd0; box-shadow: 0 0 0 3px #c7d8f7; }
+.ev-head { font-size: .92em; }
+.ev-label { font-weight: 700; color: #1d4ea3; }
+.ev-meta { font-size: .8em; color: #666; margin: 2px 0 6px; }
+.ev-text, .viewer-text { white-space: pre-wrap; font-size: .88em; line-height: 1.45; }
+.viewer-text { max-height: 420px; overflow-y: auto; border-top: 1px solid #eee; padding-top: 6px; }
+mark.cited { background: #ffe27a; padding: 0 1px; }
+button.open-stmt { margin-top: 6px; font-size: .8em; padding: 2px 8px; border-radius: 6px;
+  border: 1px solid #4a7bd0; color: #1d4ea3; background: #fff; cursor: pointer; }
+.viewer .nav .nb { font-size: .85em; margin: 2px 0; }
+.ev-empty { color: #888; font-style: italic; padding: 8px; }
+.streaming .cursor { animation: blink 1s steps(2) infinite; }
+@keyframes blink { 50% { opacity: 0; } }
+"""
+
+
+def build_app(
+    settings: Settings, index_dir: Path | None = None, embedder: Embedder | None = None
+) -> gr.Blocks:
+    """The whole app over one index; the embedder and index are loaded here, once."""
+    engine = Engine(settings, Path(index_dir or settings.index_dir), embedder)
+    backend = settings.backend if settings.backend in ("embedded", "openai") else "extractive"
+    with gr.Blocks(title=TITLE) as demo:
+        gr.Markdown(
+            f"## {TITLE}\nAnswers cite the exact words of the statements; click a [n] to see them."
+        )
+        fc = build_filters(engine, backend)
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"):
+                build_chat(engine, fc)
+            with gr.Tab("Search", id="search"):
+                build_search(engine, fc)
+            with gr.Tab("Evaluate", id="evaluate"):
+                build_eval(engine)
+            with gr.Tab("Library", id="library"):
+                build_library(engine, fc)
+    # Searches run side by side; the answer event has its own limit of one (see tabs_chat).
+    demo.queue(default_concurrency_limit=4)
+    return demo
+
+
+def auth_pair(auth: str | None) -> tuple[str, str] | None:
+    """ "user:pass" → ("user", "pass"); None when unset."""
+    if not auth:
+        return None
+    user, sep, password = auth.partition(":")
+    if not sep or not user:
+        from rag.errors import InputError
+
+        raise InputError("auth must look like 'user:password'.")
+    return user, password
+
+
+def launch(
+    demo: gr.Blocks, settings: Settings, share: bool = False, block: bool = True, **extra: Any
+) -> Any:
+    """Start the server on settings.host:port with the app's CSS and optional basic auth."""
+    return demo.launch(
+        server_name=settings.host,
+        server_port=settings.port,
+        share=share,
+        auth=auth_pair(settings.auth),
+        css=CSS,
+        prevent_thread_lock=not block,
+        footer_links=["api"],
+        quiet=not block,
+        **extra,
+    )
+
+
+def serve(settings: Settings, index_dir: Path | None = None, share: bool = False) -> None:
+    """Build the app and serve it until interrupted."""
+    launch(build_app(settings, index_dir), settings, share=share)

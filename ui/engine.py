@@ -1,0 +1,102 @@
+"""The app's long-lived collaborators: embedder, index, retrievers, backends (loaded once)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from index.embed import Embedder
+from index.loaded import LoadedIndex
+from index.types import Statement
+from rag.backends.base import Backend
+from rag.cite import CitationChecker
+from rag.components import make_backend, make_embedder, make_retriever, open_index
+from rag.pipeline import AnswerConfig, Pipeline
+from rag.retrieve import Retriever
+from rag.settings import Settings
+
+
+class Engine:
+    """Loads the embedder and the index at start; builds pipelines from cached parts."""
+
+    def __init__(
+        self, settings: Settings, index_dir: Path, embedder: Embedder | None = None
+    ) -> None:
+        self.settings, self.index_dir = settings, Path(index_dir)
+        self.embedder = embedder or make_embedder(settings)
+        self._lock = threading.Lock()
+        self._backends: dict[str, Backend] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        """Open the index version in force (after an ingest) and drop retrievers of the old one."""
+        index = open_index(self.settings, self.index_dir, self.embedder)
+        with self._lock:
+            self.index: LoadedIndex = index
+            self._retrievers: dict[str, Retriever] = {}
+
+    def retriever(self, mode: str) -> Retriever:
+        """The retriever of a mode over the current index (cached)."""
+        with self._lock:
+            if mode not in self._retrievers:
+                self._retrievers[mode] = make_retriever(
+                    self.settings, self.index_dir, mode, self.embedder, self.index
+                )
+            return self._retrievers[mode]
+
+    def backend(self, name: str) -> Backend:
+        """One backend per name: the embedded GGUF is loaded once, not per question."""
+        with self._lock:
+            if name not in self._backends:
+                self._backends[name] = make_backend(self.settings, name, self.embedder)
+            return self._backends[name]
+
+    def pipeline(self, backend: str, mode: str, k: int) -> Pipeline:
+        """A pipeline wired like rag.components.make_pipeline, but from the cached parts."""
+        s = self.settings
+        config = AnswerConfig(
+            k=k,
+            answer_passages=s.answer_passages,
+            max_tokens=s.llm_max_tokens,
+            refuse_threshold=s.refuse_threshold,
+            settings_hash=s.settings_hash(),
+        )
+        checker = CitationChecker(self.embedder.embed, threshold=s.support_threshold)
+        return Pipeline(self.retriever(mode), self.backend(backend), checker, config)
+
+    def statement(self, statement_id: str) -> Statement | None:
+        """One statement by id."""
+        return self.index.meta.statement(statement_id)
+
+    def neighbours(self, st: Statement) -> tuple[Statement | None, Statement | None]:
+        """Previous and next speaker of the same meeting, by speech number."""
+        if st.speech_no is None:
+            return None, None
+        # index.meta has no neighbour query yet: read the meeting's turns here (read-only).
+        rows = self.index.meta.db.execute(
+            "SELECT id, speech_no FROM statements WHERE symbol_base = "
+            "(SELECT symbol_base FROM statements WHERE id = ?) AND speech_no IS NOT NULL "
+            "ORDER BY speech_no, id",
+            (st.id,),
+        ).fetchall()
+        ids = [r[0] for r in rows]
+        i = ids.index(st.id) if st.id in ids else -1
+        prev = self.statement(ids[i - 1]) if i > 0 else None
+        nxt = self.statement(ids[i + 1]) if 0 <= i < len(ids) - 1 else None
+        return prev, nxt
+
+    def choices(self, column: str) -> list[str]:
+        """Distinct non-empty values of a statement column, most frequent first."""
+        return [k for k in self.index.meta.group_counts(column) if k]
+
+    def stats(self) -> dict[str, Any]:
+        """Counts for the Library tab."""
+        m = self.index.meta
+        return {
+            "statements": m.count("statements"),
+            "chunks": m.count("chunks"),
+            "by_year": dict(sorted(m.group_counts("year").items())),
+            "by_country": m.group_counts("country"),
+            "by_meeting": m.group_counts("symbol_base"),
+        }

@@ -1,0 +1,181 @@
+"""Pure rendering: Answer → chat HTML, evidence cards, statement viewer (every text escaped)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from html import escape
+
+from index.types import Statement
+from rag.pipeline import REFUSAL_TEXT
+from rag.types import Answer, AnswerSentence, Citation, Passage
+
+UNSUPPORTED_TIP = "unsupported: no indexed passage backs this sentence"
+_LABEL = re.compile(r"\s*\[(\d+)\]")
+
+
+def card_id(turn: int, n: int) -> str:
+    """DOM id of the evidence card of label [n] in chat turn `turn`."""
+    return f"cite-{turn}-{n}"
+
+
+def chip(turn: int, n: int) -> str:
+    """A clickable [n] that focuses its evidence card (handled by the page script)."""
+    target = card_id(turn, n)
+    return f'<a class="cite-chip" href="#{target}" data-card="{target}">[{n}]</a>'
+
+
+def filters_banner(description: str) -> str:
+    """The filters in force, shown above the answer ("" when none)."""
+    if not description:
+        return ""
+    return f'<div class="filters-banner">Filters: {escape(description)}</div>'
+
+
+def streaming_html(raw: str, banner: str = "") -> str:
+    """The answer while tokens arrive: escaped raw text, labels as plain text."""
+    return f'{banner}<div class="answer streaming">{escape(raw)}<span class="cursor">▍</span></div>'
+
+
+def answer_html(answer: Answer, turn: int, banner: str = "") -> str:
+    """The checked answer: sentences with chips; unsupported ones flagged; or the refusal."""
+    if answer.refused:
+        return banner + refusal_html(answer.passages, turn)
+    body = " ".join(_sentence_html(s, turn) for s in answer.sentences)
+    note = ""
+    if answer.removed_labels:
+        labels = ", ".join(f"[{n}]" for n in answer.removed_labels)
+        note = f'<div class="note">Removed citations that matched no passage: {labels}</div>'
+    return f'{banner}<div class="answer">{body}</div>{note}'
+
+
+def _sentence_html(s: AnswerSentence, turn: int) -> str:
+    text = escape(_LABEL.sub("", s.text).strip())
+    chips = "".join(chip(turn, c.n) for c in s.citations)
+    if s.supported:
+        return f'<span class="sent">{text} {chips}</span>'
+    return (
+        f'<span class="sent unsupported" title="{UNSUPPORTED_TIP}">'
+        f'<span class="flag">⚠ unsupported</span> {text} {chips}</span>'
+    )
+
+
+def refusal_html(closest: Sequence[Passage], turn: int) -> str:
+    """ "Not found in the indexed statements." and the closest matches as chips."""
+    items = "".join(
+        f"<li>{chip(turn, i)} {escape(p.label())}</li>" for i, p in enumerate(closest[:3], 1)
+    )
+    more = f'<div class="closest">Closest matches:<ul>{items}</ul></div>' if items else ""
+    return f'<div class="answer refused"><strong>{REFUSAL_TEXT}</strong></div>{more}'
+
+
+def evidence_cards(answer: Answer, turn: int) -> str:
+    """One card per cited passage (or per closest match of a refusal)."""
+    if answer.refused:
+        return "".join(
+            passage_card(p, card_id(turn, i), None) for i, p in enumerate(answer.passages[:3], 1)
+        )
+    return "".join(
+        passage_card(c.passage, card_id(turn, c.n), c, label=f"[{c.n}]") for c in answer.citations()
+    )
+
+
+def evidence_panel(turns: Sequence[tuple[str, str]]) -> str:
+    """The evidence of every chat turn, newest first: (question, cards html) pairs."""
+    if not turns:
+        return '<div class="ev-empty">Ask a question: the evidence appears here.</div>'
+    parts = []
+    for i in range(len(turns) - 1, -1, -1):
+        question, cards = turns[i]
+        cards = cards or '<div class="ev-empty">No passage cited.</div>'
+        head = f"<h4>Q{i + 1}: {escape(question)}</h4>"
+        parts.append(f'<section class="ev-turn">{head}{cards}</section>')
+    return "".join(parts)
+
+
+def passage_card(p: Passage, dom_id: str, cite: Citation | None, label: str = "") -> str:
+    """A card: who, where, when, agenda, language; the passage with the cited span marked."""
+    st = p.statement
+    start, end = (cite.start, cite.end) if cite else (-1, -1)
+    support = ""
+    if cite is not None and not cite.supported:
+        support = f'<span class="flag" title="{UNSUPPORTED_TIP}">⚠ weak support</span>'
+    return (
+        f'<div class="ev-card" id="{escape(dom_id)}" tabindex="-1">'
+        f'<div class="ev-head"><span class="ev-label">{escape(label)}</span> '
+        f"{_who(st)} {support}</div>"
+        f"{_meta_line(st)}"
+        f'<div class="ev-text">{highlight(st.text, p.start, p.end, start, end)}</div>'
+        f"{open_button(st.id, start, end, 'Open statement')}</div>"
+    )
+
+
+def _who(st: Statement) -> str:
+    who = f"<strong>{escape(st.speaker or 'Unnamed speaker')}</strong>"
+    return who + (f" ({escape(st.country)})" if st.country else "")
+
+
+def _meta_line(st: Statement) -> str:
+    parts = [
+        st.symbol,
+        st.date,
+        st.agenda,
+        f"spoke in {st.spoken_language}" if st.spoken_language else "",
+    ]
+    return f'<div class="ev-meta">{" · ".join(escape(x) for x in parts if x)}</div>'
+
+
+def open_button(statement_id: str, start: int, end: int, text: str) -> str:
+    """A button the page script turns into an 'open statement' event."""
+    return (
+        f'<button class="open-stmt" data-sid="{escape(statement_id)}" data-start="{start}" '
+        f'data-end="{end}">{escape(text)}</button>'
+    )
+
+
+def highlight(text: str, lo: int, hi: int, start: int, end: int, mark_id: str = "") -> str:
+    """text[lo:hi] escaped, with its overlap with [start, end) in a <mark>."""
+    a, b = max(lo, start), min(hi, end)
+    if start < 0 or a >= b:
+        return escape(text[lo:hi])
+    attr = f' id="{mark_id}"' if mark_id else ""
+    return (
+        f'{escape(text[lo:a])}<mark class="cited"{attr}>{escape(text[a:b])}</mark>'
+        f"{escape(text[b:hi])}"
+    )
+
+
+def statement_html(
+    st: Statement, start: int, end: int, prev: Statement | None, nxt: Statement | None
+) -> str:
+    """The whole statement, the cited span marked (id="cited-span"), with its neighbours."""
+    nav = (
+        "".join(
+            f'<div class="nb">{label}: {_who(n)} {open_button(n.id, -1, -1, "Open")}</div>'
+            for label, n in (("Previous speaker", prev), ("Next speaker", nxt))
+            if n is not None
+        )
+        or '<div class="nb">No other speaker of this meeting is indexed.</div>'
+    )
+    body = highlight(st.text, 0, len(st.text), start, end, mark_id="cited-span")
+    return (
+        f'<div class="viewer" data-sid="{escape(st.id)}">'
+        f'<div class="ev-head">{_who(st)}</div>{_meta_line(st)}'
+        f'<div class="nav">{nav}</div>'
+        f'<div class="viewer-text">{body}</div></div>'
+    )
+
+
+def search_results(passages: Sequence[Passage]) -> str:
+    """Retrieval-only results as cards, ranked."""
+    if not passages:
+        return '<div class="ev-empty">No passage matches.</div>'
+    return "".join(
+        passage_card(p, f"hit-{i}", None, label=f"#{i} · {p.score:.3f}")
+        for i, p in enumerate(passages, 1)
+    )
+
+
+def counts_rows(counts: dict[str, int], limit: int = 200) -> list[list[object]]:
+    """{value: count} → table rows, unknown values named."""
+    return [[k or "(unknown)", v] for k, v in list(counts.items())[:limit]]
