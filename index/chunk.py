@@ -19,7 +19,8 @@ _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|St|No|Nos|Art|Arts|para|paras|Sr|Jr|Mt|Gen|Col|Lt|Amb|H\.E|"
     r"e\.g|i\.e|etc|vs|cf|op|Vol|pp|p|S/PV|A/RES|Corr|Rev|Add)\.|\b[A-Z]\.)$"
 )
-_SOFT_HYPHEN = re.compile(r"(\w)-\s*\n\s*(?=[a-z])")
+_SOFT_HYPHEN = re.compile(r"(\w)-\s*\n\s*(?=[a-z])")  # "plat-\nform" → "platform"
+_HARD_HYPHEN = re.compile(r"(\w)-[ \t]*\n\s*(?=[A-Z0-9])")  # "Confidence-\nBuilding" keeps its hyphen
 _SPACE = re.compile(r"\s+")
 
 
@@ -34,7 +35,8 @@ class ChunkSettings:
 
 def normalise(text: str) -> str:
     """Join line-break hyphenations and collapse whitespace (for embedding and BM25 only)."""
-    return _SPACE.sub(" ", _SOFT_HYPHEN.sub(r"\1", text)).strip()
+    text = _HARD_HYPHEN.sub(r"\1-", _SOFT_HYPHEN.sub(r"\1", text))
+    return _SPACE.sub(" ", text).strip()
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -1,0 +1,80 @@
+"""Citation checking logic with a deterministic bag-of-words embedder (pure logic only)."""
+
+import re
+
+import numpy as np
+import pytest
+
+from index.types import Statement
+from rag.cite import CitationChecker, is_refusal, labels_of, lexical_support, split_answer, strip_labels
+from rag.types import Passage
+
+VOCAB: dict[str, int] = {}
+
+
+def bow(texts: list[str]) -> np.ndarray:
+    out = np.zeros((len(texts), 512), dtype=np.float32)
+    for i, t in enumerate(texts):
+        for w in re.findall(r"[a-z0-9]+", t.lower()):
+            out[i, VOCAB.setdefault(w, len(VOCAB) % 512)] += 1
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms == 0, 1, norms)
+
+
+def passage(sid: str, text: str, country: str = "France") -> Passage:
+    st = Statement(id=sid, text="Preamble. " + text, speaker="Mr. X", country=country, symbol="S/PV.1")
+    return Passage("c-" + sid, st, 10, len(st.text), 1.0)
+
+
+P1 = passage("a", "France supports the ceasefire in Idlib. We call for humanitarian access.")
+P2 = passage("b", "The dam on the Nile must be filled by agreement. Egypt fears for its water.", "Egypt")
+
+
+def check(raw: str, threshold: float = 0.5):
+    return CitationChecker(bow, threshold=threshold).check(raw, [P1, P2])
+
+
+def test_label_that_matches_no_passage_is_removed():
+    sentences, removed = check("France supports the ceasefire in Idlib [1] [7].")
+    assert removed == [7]
+    assert [c.n for c in sentences[0].citations] == [1]
+    assert "[7]" not in sentences[0].text
+
+
+def test_supported_citation_points_at_exact_sentence_span():
+    sentences, _ = check("France supports the ceasefire in Idlib [1].")
+    c = sentences[0].citations[0]
+    assert c.supported and c.quote == "France supports the ceasefire in Idlib."
+    assert P1.statement.text[c.start : c.end] == c.quote
+
+
+def test_wrong_citation_is_flagged_or_reattached():
+    sentences, _ = check("Egypt fears for its water supply from the Nile dam [1].")
+    s = sentences[0]
+    assert not s.citations[0].supported
+    assert s.attached and s.citations[-1].n == 2  # the checker found the passage that supports it
+
+
+def test_unsupported_uncited_sentence_is_flagged():
+    sentences, _ = check("Brazil announced a new space programme.")
+    assert sentences[0].supported is False and sentences[0].citations == ()
+
+
+def test_numbers_and_names_must_appear_in_evidence():
+    assert lexical_support("France counted 200 casualties", "France counted 200 casualties") == 1.0
+    assert lexical_support("Germany counted 300 casualties", "France counted 200 casualties") == 0.0
+
+
+def test_split_and_labels():
+    parts = split_answer('Mr. Smith (UK) said "no." [1] Then France agreed [2, 3]. Done')
+    assert parts == ['Mr. Smith (UK) said "no." [1]', "Then France agreed [2, 3].", "Done"]
+    assert labels_of("x [2; 1] y [2]") == [2, 1]
+    assert strip_labels("France agreed [2, 3].") == "France agreed."
+
+
+@pytest.mark.parametrize(
+    "raw,refused",
+    [("NOT FOUND", True), ("The passages do not contain this.", True), ("France agreed [1].", False)],
+)
+def test_refusal_detection(raw, refused):
+    assert is_refusal(raw) is refused
