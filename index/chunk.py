@@ -20,7 +20,9 @@ _ABBREV = re.compile(
     r"e\.g|i\.e|etc|vs|cf|op|Vol|pp|p|S/PV|A/RES|Corr|Rev|Add)\.|\b[A-Z]\.)$"
 )
 _SOFT_HYPHEN = re.compile(r"(\w)-\s*\n\s*(?=[a-z])")  # "plat-\nform" → "platform"
-_HARD_HYPHEN = re.compile(r"(\w)-[ \t]*\n\s*(?=[A-Z0-9])")  # "Confidence-\nBuilding" keeps its hyphen
+_HARD_HYPHEN = re.compile(
+    r"(\w)-[ \t]*\n\s*(?=[A-Z0-9])"
+)  # "Confidence-\nBuilding" keeps its hyphen
 _SPACE = re.compile(r"\s+")
 
 

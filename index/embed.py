@@ -87,6 +87,6 @@ def _load_uncached(path: Path, backend: str) -> Any:
     from sentence_transformers import SentenceTransformer
 
     try:
-        return SentenceTransformer(str(path), device="cpu", backend=backend)
+        return SentenceTransformer(str(path), device="cpu", backend=backend)  # type: ignore[arg-type]
     except (OSError, ValueError, RuntimeError) as err:
         raise ModelError(f"The embedding model at {path} cannot be loaded ({err}).") from err

@@ -112,7 +112,12 @@ def _json_record(path: Path, n: int, line: str, defaults: RecordDefaults) -> Sta
         source_file=path.name,
         speech_no=speech_no if isinstance(speech_no, int) else None,
         extra=extra,
-        **fields,
+        symbol=fields["symbol"],
+        date=fields["date"],
+        speaker=fields["speaker"],
+        country=fields["country"],
+        spoken_language=fields["spoken_language"],
+        participant_type=fields["participant_type"],
     )
 
 

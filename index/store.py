@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-import faiss
+import faiss as _faiss
 import numpy as np
+
+# faiss's SWIG stubs are incomplete (no SearchParametersHNSW, no IndexIDMap2.id_map): untyped.
+faiss: Any = _faiss
 
 # Below this many allowed ids, a filtered search scores the allowed vectors exactly: approximate
 # indexes miss results under narrow filters (MEASURED.md), and a few thousand dot products are cheap.
@@ -26,7 +29,7 @@ class VectorStore(Protocol):
 class FaissStore:
     """An `IndexIDMap2` over any FAISS factory string ("Flat", "SQfp16", "HNSW32", "IVF1024,Flat")."""
 
-    def __init__(self, dim: int, factory: str = "Flat", index: faiss.Index | None = None) -> None:
+    def __init__(self, dim: int, factory: str = "Flat", index: Any = None) -> None:
         self.dim = dim
         self.factory = factory
         self.index = index if index is not None else _new(dim, factory)
@@ -95,12 +98,12 @@ class FaissStore:
             return self._exact(queries, k, allowed)
         return self.index.search(queries, k, params=self._params(allowed, exhaustive=narrow))
 
-    def _inner(self) -> faiss.Index:
+    def _inner(self) -> Any:
         return faiss.downcast_index(self.index.index)
 
     def _params(
         self, allowed: np.ndarray | None, exhaustive: bool = False
-    ) -> faiss.SearchParameters:
+    ) -> Any:
         sel = faiss.IDSelectorBatch(allowed) if allowed is not None else None
         inner = self._inner()
         if isinstance(inner, faiss.IndexHNSW):
@@ -132,7 +135,7 @@ class FaissStore:
         return cls(index.d, factory, index=index)
 
 
-def _new(dim: int, factory: str) -> faiss.Index:
+def _new(dim: int, factory: str) -> Any:
     inner = faiss.index_factory(dim, factory, faiss.METRIC_INNER_PRODUCT)
     return faiss.IndexIDMap2(inner)
 

@@ -15,14 +15,25 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
         "answer": REFUSAL_TEXT if answer.refused else answer.text,
         "refused": answer.refused,
         "citations": [
-            {"n": c.n, "statement_id": c.passage.statement_id, "chunk_id": c.passage.chunk_id,
-             "start": c.start, "end": c.end, "quote": c.quote, "supported": c.supported,
-             "support": c.support}
+            {
+                "n": c.n,
+                "statement_id": c.passage.statement_id,
+                "chunk_id": c.passage.chunk_id,
+                "start": c.start,
+                "end": c.end,
+                "quote": c.quote,
+                "supported": c.supported,
+                "support": c.support,
+            }
             for c in answer.citations()
         ],
         "sentences": [
-            {"text": s.text, "citations": [c.n for c in s.citations], "supported": s.supported,
-             "attached": s.attached}
+            {
+                "text": s.text,
+                "citations": [c.n for c in s.citations],
+                "supported": s.supported,
+                "attached": s.attached,
+            }
             for s in answer.sentences
         ],
         "removed_labels": list(answer.removed_labels),
@@ -45,5 +56,5 @@ def render_text(answer: Answer) -> str:
         body.append(f"{s.text} {labels}{flag}".strip())
     lines = [" ".join(body), "", "Sources:"]
     for c in answer.citations():
-        lines.append(f"  [{c.n}] {c.passage.label()} — \"{' '.join(c.quote.split())[:240]}\"")
+        lines.append(f'  [{c.n}] {c.passage.label()} — "{" ".join(c.quote.split())[:240]}"')
     return "\n".join(lines)

@@ -25,8 +25,29 @@ _REFUSAL = re.compile(
     r"|no information (about|on)|cannot be (answered|determined)",
     re.I,
 )
-_STOP_NAMES = {"The", "This", "That", "These", "Those", "They", "It", "In", "On", "At", "He", "She",
-               "We", "Council", "Security", "United", "Nations", "Mr", "Mrs", "Ms", "President"}
+_STOP_NAMES = {
+    "The",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "They",
+    "It",
+    "In",
+    "On",
+    "At",
+    "He",
+    "She",
+    "We",
+    "Council",
+    "Security",
+    "United",
+    "Nations",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "President",
+}
 
 
 def is_refusal(raw: str) -> bool:
@@ -72,10 +93,14 @@ def lexical_support(claim: str, evidence: str) -> float:
 class CitationChecker:
     """Checks each answer sentence against its cited passages and attaches the exact span."""
 
-    def __init__(self, embed: EmbedFn, threshold: float = 0.45, attach_threshold: float | None = None) -> None:
+    def __init__(
+        self, embed: EmbedFn, threshold: float = 0.45, attach_threshold: float | None = None
+    ) -> None:
         self.embed = embed
         self.threshold = threshold
-        self.attach_threshold = attach_threshold if attach_threshold is not None else threshold + 0.1
+        self.attach_threshold = (
+            attach_threshold if attach_threshold is not None else threshold + 0.1
+        )
 
     def check(self, raw: str, passages: list[Passage]) -> tuple[list[AnswerSentence], list[int]]:
         """Sentences with checked citations, and the labels removed for matching no passage."""
@@ -83,7 +108,10 @@ class CitationChecker:
         if not sentences:
             return [], []
         spans = [self._spans(p) for p in passages]
-        span_vecs = [self.embed([p.statement.text[a:b] for a, b in sp]) for p, sp in zip(passages, spans, strict=True)]
+        span_vecs = [
+            self.embed([p.statement.text[a:b] for a, b in sp])
+            for p, sp in zip(passages, spans, strict=True)
+        ]
         claim_vecs = self.embed([strip_labels(s) for s in sentences])
         out, removed = [], []
         for sent, vec in zip(sentences, claim_vecs, strict=True):
@@ -95,20 +123,40 @@ class CitationChecker:
             out.append(self._sentence(claim, cites, vec, passages, spans, span_vecs))
         return out, sorted(set(removed))
 
-    def _sentence(self, claim: str, cites: list[Citation], vec: np.ndarray, passages: list[Passage],
-                  spans: list[list[tuple[int, int]]], span_vecs: list[np.ndarray]) -> AnswerSentence:
+    def _sentence(
+        self,
+        claim: str,
+        cites: list[Citation],
+        vec: np.ndarray,
+        passages: list[Passage],
+        spans: list[list[tuple[int, int]]],
+        span_vecs: list[np.ndarray],
+    ) -> AnswerSentence:
         good = [c for c in cites if c.supported]
         if good:
             return AnswerSentence(claim, tuple(cites), supported=True)
         # No cited passage supports it: attach the best passage if it clearly does, else flag.
-        best = max((self._cite(n, claim, vec, passages, spans, span_vecs)
-                    for n in range(1, len(passages) + 1)), key=lambda c: c.support, default=None)
+        best = max(
+            (
+                self._cite(n, claim, vec, passages, spans, span_vecs)
+                for n in range(1, len(passages) + 1)
+            ),
+            key=lambda c: c.support,
+            default=None,
+        )
         if best is not None and best.support >= self.attach_threshold:
             return AnswerSentence(claim, (*cites, best), supported=True, attached=True)
         return AnswerSentence(claim, tuple(cites), supported=False)
 
-    def _cite(self, n: int, claim: str, vec: np.ndarray, passages: list[Passage],
-              spans: list[list[tuple[int, int]]], span_vecs: list[np.ndarray]) -> Citation:
+    def _cite(
+        self,
+        n: int,
+        claim: str,
+        vec: np.ndarray,
+        passages: list[Passage],
+        spans: list[list[tuple[int, int]]],
+        span_vecs: list[np.ndarray],
+    ) -> Citation:
         p, sp, sv = passages[n - 1], spans[n - 1], span_vecs[n - 1]
         sims = sv @ vec
         i = int(np.argmax(sims))

@@ -74,7 +74,9 @@ def register(sub: Any) -> None:
 def filter_options(p: argparse.ArgumentParser) -> None:
     """--country --speaker --symbol --date-from --date-to --language --participant --collection."""
     for flag in ("country", "speaker", "symbol", "language", "participant", "collection"):
-        p.add_argument(f"--{flag}", action="append", default=[], help=f"filter on {flag} (repeatable)")
+        p.add_argument(
+            f"--{flag}", action="append", default=[], help=f"filter on {flag} (repeatable)"
+        )
     p.add_argument("--date-from", default="")
     p.add_argument("--date-to", default="")
 
@@ -82,9 +84,14 @@ def filter_options(p: argparse.ArgumentParser) -> None:
 def filters_from_args(args: argparse.Namespace) -> dict[str, object]:
     """The filter options as a mapping for rag.filters.parse_filters."""
     return {
-        "country": args.country, "speaker": args.speaker, "symbol": args.symbol,
-        "spoken_language": args.language, "participant_type": args.participant,
-        "collection": args.collection, "date_from": args.date_from, "date_to": args.date_to,
+        "country": args.country,
+        "speaker": args.speaker,
+        "symbol": args.symbol,
+        "spoken_language": args.language,
+        "participant_type": args.participant,
+        "collection": args.collection,
+        "date_from": args.date_from,
+        "date_to": args.date_to,
     }
 
 
@@ -99,7 +106,9 @@ def cmd_search(args: argparse.Namespace, s: Settings) -> int:
         print_json([p.to_json(rank) for rank, p in enumerate(passages, start=1)])
         return 0
     if not passages:
-        print(f"No passage matches{' the filters (' + describe(flt) + ')' if not flt.is_empty() else ''}.")
+        print(
+            f"No passage matches{' the filters (' + describe(flt) + ')' if not flt.is_empty() else ''}."
+        )
         return 1
     for rank, p in enumerate(passages, start=1):
         print(f"[{rank}] {p.score:.4f}  {p.label()}  ({p.statement_id})")
@@ -128,9 +137,9 @@ def cmd_ask(args: argparse.Namespace, s: Settings) -> int:
     return 0
 
 
-def _records(paths: list[Path], defaults: RecordDefaults, errors: list[str]) -> Iterator[
-    Statement | Rejected
-]:
+def _records(
+    paths: list[Path], defaults: RecordDefaults, errors: list[str]
+) -> Iterator[Statement | Rejected]:
     for path in paths:
         try:
             yield from read_statements(path, defaults)
@@ -184,7 +193,10 @@ def cmd_stats(args: argparse.Namespace, s: Settings) -> int:
         return 0
     print(f"{st['statements']} statements, {st['chunks']} chunks, {st['meetings']} meetings")
     for key in ("by_collection", "by_year"):
-        print(f"{key.removeprefix('by_')}: " + ", ".join(f"{k or '?'} {v}" for k, v in st[key].items()))
+        print(
+            f"{key.removeprefix('by_')}: "
+            + ", ".join(f"{k or '?'} {v}" for k, v in st[key].items())
+        )
     top = list(st["by_country"].items())[:15]
     print("top countries: " + ", ".join(f"{k or '?'} {v}" for k, v in top))
     return 0

@@ -14,7 +14,8 @@ from rag.backends.registry import make_backend as registry_make_backend
 from rag.cite import CitationChecker
 from rag.pipeline import AnswerConfig, Pipeline
 from rag.rerank import CrossEncoderReranker
-from rag.retrieve import RetrievalConfig, Retriever
+from rag.errors import InputError
+from rag.retrieve import MODES, Mode, RetrievalConfig, Retriever
 from rag.settings import Settings
 
 
@@ -31,40 +32,59 @@ def make_embedder(s: Settings) -> Embedder:
     return SentenceTransformerEmbedder(s.embedder_path, batch_size=s.embed_batch_size)
 
 
-def make_writer(s: Settings, index_dir: Path | None = None, embedder: Embedder | None = None) -> IndexWriter:
+def make_writer(
+    s: Settings, index_dir: Path | None = None, embedder: Embedder | None = None
+) -> IndexWriter:
     """An index writer over the configured (or given) index folder."""
     return IndexWriter(
         index_dir or s.index_dir, embedder or make_embedder(s), chunk_settings(s), s.faiss_factory
     )
 
 
-def open_index(s: Settings, index_dir: Path | None = None, embedder: Embedder | None = None) -> LoadedIndex:
+def open_index(
+    s: Settings, index_dir: Path | None = None, embedder: Embedder | None = None
+) -> LoadedIndex:
     """Load an index and check it was built with the embedder and chunking in force."""
     emb = embedder or make_embedder(s)
     writer_chunks = ChunkSettings(
         min(s.chunk_max_tokens, emb.max_tokens), s.chunk_overlap_tokens, s.chunk_header
     )
-    return load_index(index_dir or s.index_dir, expected_manifest(emb, writer_chunks, s.faiss_factory))
+    return load_index(
+        index_dir or s.index_dir, expected_manifest(emb, writer_chunks, s.faiss_factory)
+    )
 
 
 def retrieval_config(s: Settings) -> RetrievalConfig:
     """Retrieval depths and weights as configured."""
     return RetrievalConfig(
-        dense_depth=s.dense_depth, bm25_depth=s.bm25_depth, rrf_k=s.rrf_k,
-        dense_weight=s.dense_weight, bm25_weight=s.bm25_weight,
-        max_per_statement=s.max_per_statement, max_query_chars=s.max_query_chars,
+        dense_depth=s.dense_depth,
+        bm25_depth=s.bm25_depth,
+        rrf_k=s.rrf_k,
+        dense_weight=s.dense_weight,
+        bm25_weight=s.bm25_weight,
+        max_per_statement=s.max_per_statement,
+        max_query_chars=s.max_query_chars,
     )
 
 
 def make_retriever(
-    s: Settings, index_dir: Path | None = None, mode: str = "hybrid",
-    embedder: Embedder | None = None, index: LoadedIndex | None = None,
+    s: Settings,
+    index_dir: Path | None = None,
+    mode: str = "hybrid",
+    embedder: Embedder | None = None,
+    index: LoadedIndex | None = None,
 ) -> Retriever:
     """A retriever over the configured index, with the configured reranker if any."""
     emb = embedder or make_embedder(s)
     idx = index or open_index(s, index_dir, emb)
     reranker = CrossEncoderReranker(s.reranker_path) if s.reranker_path else None
-    return Retriever(idx, emb, retrieval_config(s), mode=mode, reranker=reranker)  # type: ignore[arg-type]
+    return Retriever(idx, emb, retrieval_config(s), mode=_mode(mode), reranker=reranker)
+
+
+def _mode(mode: str) -> Mode:
+    if mode not in MODES:
+        raise InputError(f"Unknown retriever {mode!r}: use one of {', '.join(MODES)}.")
+    return mode
 
 
 def make_backend(s: Settings, name: str | None = None, embedder: Embedder | None = None) -> Backend:
@@ -73,25 +93,40 @@ def make_backend(s: Settings, name: str | None = None, embedder: Embedder | None
     if name == "extractive":
         emb = embedder or make_embedder(s)
         return ExtractiveBackend(emb.embed)
-    options: dict[str, object] = {
-        "embedded": {"model_path": s.llm_model_path, "n_ctx": s.llm_context_tokens,
-                     "n_threads": s.threads, "cache_dir": s.model_cache_dir},
-        "openai": {"base_url": s.openai_base_url, "model": s.openai_model,
-                   "api_key": s.openai_api_key, "timeout_s": s.openai_timeout_s},
-    }.get(name, {})
-    return registry_make_backend(name, **options)  # type: ignore[arg-type]
+    per_backend: dict[str, dict[str, object]] = {
+        "embedded": {
+            "model_path": s.llm_model_path,
+            "n_ctx": s.llm_context_tokens,
+            "n_threads": s.threads,
+            "cache_dir": s.model_cache_dir,
+        },
+        "openai": {
+            "base_url": s.openai_base_url,
+            "model": s.openai_model,
+            "api_key": s.openai_api_key,
+            "timeout_s": s.openai_timeout_s,
+        },
+    }
+    return registry_make_backend(name, **per_backend.get(name, {}))
 
 
 def make_pipeline(
-    s: Settings, index_dir: Path | None = None, backend: str | None = None, mode: str = "hybrid",
-    embedder: Embedder | None = None, index: LoadedIndex | None = None,
+    s: Settings,
+    index_dir: Path | None = None,
+    backend: str | None = None,
+    mode: str = "hybrid",
+    embedder: Embedder | None = None,
+    index: LoadedIndex | None = None,
 ) -> Pipeline:
     """Retriever + backend + citation checker, wired from the settings."""
     emb = embedder or make_embedder(s)
     retriever = make_retriever(s, index_dir, mode, emb, index)
     config = AnswerConfig(
-        k=s.k, answer_passages=s.answer_passages, max_tokens=s.llm_max_tokens,
-        refuse_threshold=s.refuse_threshold, settings_hash=s.settings_hash(),
+        k=s.k,
+        answer_passages=s.answer_passages,
+        max_tokens=s.llm_max_tokens,
+        refuse_threshold=s.refuse_threshold,
+        settings_hash=s.settings_hash(),
     )
     checker = CitationChecker(emb.embed, threshold=s.support_threshold)
     return Pipeline(retriever, make_backend(s, backend, emb), checker, config)

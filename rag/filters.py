@@ -10,13 +10,24 @@ from index.types import Filters
 from rag.errors import InputError
 
 KEYS = (
-    "country", "speaker", "symbol", "date_from", "date_to", "spoken_language",
-    "participant_type", "collection", "statement_id",
+    "country",
+    "speaker",
+    "symbol",
+    "date_from",
+    "date_to",
+    "spoken_language",
+    "participant_type",
+    "collection",
+    "statement_id",
 )
 _FIELD = {
-    "country": "countries", "speaker": "speakers", "symbol": "symbols",
-    "spoken_language": "spoken_languages", "participant_type": "participant_types",
-    "collection": "collections", "statement_id": "statement_ids",
+    "country": "countries",
+    "speaker": "speakers",
+    "symbol": "symbols",
+    "spoken_language": "spoken_languages",
+    "participant_type": "participant_types",
+    "collection": "collections",
+    "statement_id": "statement_ids",
 }
 
 

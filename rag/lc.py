@@ -7,7 +7,7 @@ from typing import Any
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from rag.retrieve import Retriever
 from rag.types import Passage
@@ -27,7 +27,7 @@ class UnscRetriever(BaseRetriever):
 
     retriever: Any  # rag.retrieve.Retriever (Any: pydantic cannot validate it)
     k: int = 8
-    filters: dict[str, Any] = {}
+    filters: dict[str, Any] = Field(default_factory=dict)
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun

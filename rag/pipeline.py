@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 from index.types import Filters
 from rag.backends.base import Backend, GenerationParams, complete
 from rag.cite import CitationChecker, is_refusal
-from rag.prompt import answer_messages, clean_rewrite, fit_passages, heuristic_rewrite, rewrite_messages
+from rag.prompt import (
+    answer_messages,
+    clean_rewrite,
+    fit_passages,
+    heuristic_rewrite,
+    rewrite_messages,
+)
 from rag.retrieve import Retriever
 from rag.types import Answer, Passage
 
@@ -47,20 +53,34 @@ class AnswerConfig:
 class Pipeline:
     """Answers questions with one retriever, one backend and one citation checker."""
 
-    def __init__(self, retriever: Retriever, backend: Backend, checker: CitationChecker,
-                 config: AnswerConfig) -> None:
-        self.retriever, self.backend, self.checker, self.config = retriever, backend, checker, config
+    def __init__(
+        self, retriever: Retriever, backend: Backend, checker: CitationChecker, config: AnswerConfig
+    ) -> None:
+        self.retriever, self.backend, self.checker, self.config = (
+            retriever,
+            backend,
+            checker,
+            config,
+        )
 
-    def ask(self, question: str, history: list[tuple[str, str]] | None = None,
-            filters: Filters | dict[str, object] | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        history: list[tuple[str, str]] | None = None,
+        filters: Filters | dict[str, object] | None = None,
+    ) -> Answer:
         """The final checked answer (the stream, drained)."""
         for event in self.ask_stream(question, history, filters):
             if event.answer is not None:
                 return event.answer
         raise AssertionError("ask_stream ended without an answer")
 
-    def ask_stream(self, question: str, history: list[tuple[str, str]] | None = None,
-                   filters: Filters | dict[str, object] | None = None) -> Iterator[Event]:
+    def ask_stream(
+        self,
+        question: str,
+        history: list[tuple[str, str]] | None = None,
+        filters: Filters | dict[str, object] | None = None,
+    ) -> Iterator[Event]:
         """Events in order: query, passages, tokens, then the answer."""
         query = self.standalone_query(question, history or [])
         yield Event("query", query)
@@ -69,11 +89,17 @@ class Pipeline:
         if not self._relevant(passages):
             yield Event("answer", answer=self._refusal(question, passages))
             return
-        shown = fit_passages(passages, self.config.answer_passages, self._budget(),
-                             self.retriever.embedder.count_tokens)
+        shown = fit_passages(
+            passages,
+            self.config.answer_passages,
+            self._budget(),
+            self.retriever.embedder.count_tokens,
+        )
         raw = ""
-        for delta in self.backend.stream(answer_messages(question, shown, self.config.passage_chars),
-                                         GenerationParams(max_tokens=self.config.max_tokens)):
+        for delta in self.backend.stream(
+            answer_messages(question, shown, self.config.passage_chars),
+            GenerationParams(max_tokens=self.config.max_tokens),
+        ):
             raw += delta
             yield Event("token", delta)
         yield Event("answer", answer=self._answer(question, raw, shown, passages))
@@ -86,7 +112,9 @@ class Pipeline:
             return question
         if self.backend.name == "extractive":
             return heuristic_rewrite(question, history)
-        raw = complete(self.backend, rewrite_messages(question, history), GenerationParams(max_tokens=60))
+        raw = complete(
+            self.backend, rewrite_messages(question, history), GenerationParams(max_tokens=60)
+        )
         return clean_rewrite(raw, heuristic_rewrite(question, history))
 
     def _budget(self) -> int:
@@ -99,15 +127,31 @@ class Pipeline:
         return not dense or max(dense) >= self.config.refuse_threshold
 
     def _refusal(self, question: str, closest: list[Passage], raw: str = "") -> Answer:
-        return Answer(question, (), tuple(closest), refused=True,
-                      settings_hash=self.config.settings_hash, backend=self.backend.name, raw=raw)
+        return Answer(
+            question,
+            (),
+            tuple(closest),
+            refused=True,
+            settings_hash=self.config.settings_hash,
+            backend=self.backend.name,
+            raw=raw,
+        )
 
-    def _answer(self, question: str, raw: str, shown: list[Passage], retrieved: list[Passage]) -> Answer:
+    def _answer(
+        self, question: str, raw: str, shown: list[Passage], retrieved: list[Passage]
+    ) -> Answer:
         if is_refusal(raw):
             return self._refusal(question, retrieved, raw)
         sentences, removed = self.checker.check(raw, shown)
         if not sentences:
             return self._refusal(question, retrieved, raw)
-        return Answer(question, tuple(sentences), tuple(shown), refused=False,
-                      removed_labels=tuple(removed), settings_hash=self.config.settings_hash,
-                      backend=self.backend.name, raw=raw)
+        return Answer(
+            question,
+            tuple(sentences),
+            tuple(shown),
+            refused=False,
+            removed_labels=tuple(removed),
+            settings_hash=self.config.settings_hash,
+            backend=self.backend.name,
+            raw=raw,
+        )

@@ -80,8 +80,7 @@ def rewrite_messages(question: str, history: list[tuple[str, str]]) -> list[Mess
     """Ask the model for one standalone English question (follow-ups, French, Spanish)."""
     turns = "\n".join(f"User: {q}\nAssistant: {a[:300]}" for q, a in history[-3:])
     user = (
-        (f"Conversation so far:\n{turns}\n\n" if turns else "")
-        + f"New question: {question}\n\n"
+        (f"Conversation so far:\n{turns}\n\n" if turns else "") + f"New question: {question}\n\n"
         "Rewrite the new question as one standalone question in English that can be understood "
         "without the conversation. Keep names, countries, meetings and dates. "
         "Reply with the rewritten question only."
@@ -110,6 +109,8 @@ def heuristic_rewrite(question: str, history: list[tuple[str, str]]) -> str:
 def clean_rewrite(raw: str, fallback: str) -> str:
     """First line of a model's rewrite, without quotes or prefixes; the fallback if unusable."""
     line = raw.strip().splitlines()[0] if raw.strip() else ""
-    line = re.sub(r"^(standalone question|rewritten question|question)\s*:\s*", "", line, flags=re.I)
+    line = re.sub(
+        r"^(standalone question|rewritten question|question)\s*:\s*", "", line, flags=re.I
+    )
     line = line.strip().strip('"').strip()
     return line if 3 <= len(line) <= 500 else fallback

@@ -23,7 +23,9 @@ class CrossEncoderReranker:
         from sentence_transformers import CrossEncoder
 
         if not Path(path).is_dir():
-            raise ModelError(f"No cross-encoder folder at {path}: set UNSC_RAG_RERANKER_PATH to a local model folder or leave it unset.")
+            raise ModelError(
+                f"No cross-encoder folder at {path}: set UNSC_RAG_RERANKER_PATH to a local model folder or leave it unset."
+            )
         try:
             self._model = CrossEncoder(str(path), device="cpu")
         except (OSError, ValueError, RuntimeError) as err:

@@ -39,8 +39,12 @@ class Retriever:
     """`search(query, k, filters)` over one loaded index."""
 
     def __init__(
-        self, index: LoadedIndex, embedder: Embedder, config: RetrievalConfig = RetrievalConfig(),
-        mode: Mode = "hybrid", reranker: Reranker | None = None,
+        self,
+        index: LoadedIndex,
+        embedder: Embedder,
+        config: RetrievalConfig = RetrievalConfig(),
+        mode: Mode = "hybrid",
+        reranker: Reranker | None = None,
     ) -> None:
         if mode not in MODES:
             raise InputError(f"Unknown retriever {mode!r}: use one of {', '.join(MODES)}.")
@@ -83,7 +87,9 @@ class Retriever:
         if self.mode in ("hybrid", "dense"):
             vec = self.embedder.embed([query])
             scores, ids = self.index.store.search(vec, self.config.dense_depth, allowed)
-            stages["dense"] = {int(i): float(s) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0}
+            stages["dense"] = {
+                int(i): float(s) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0
+            }
         if self.mode in ("hybrid", "bm25"):
             mask = self.index.bm25_mask(allowed)
             scores, docs = self.index.bm25.search(expand_query(query), self.config.bm25_depth, mask)
@@ -111,8 +117,16 @@ class Retriever:
                 continue
             scores = {name: ranking[fid] for name, ranking in stages.items() if fid in ranking}
             scores["rrf"] = score
-            out.append(Passage(row["chunk_id"], self._statement(row["statement_id"]),
-                               row["start"], row["end"], score, scores))
+            out.append(
+                Passage(
+                    row["chunk_id"],
+                    self._statement(row["statement_id"]),
+                    row["start"],
+                    row["end"],
+                    score,
+                    scores,
+                )
+            )
         return out
 
     def _rerank(self, query: str, passages: list[Passage]) -> list[Passage]:
@@ -120,11 +134,13 @@ class Retriever:
         head = passages[: self.config.rerank_depth]
         scores = self.reranker.rank(query, [p.text for p in head])
         reranked = [
-            Passage(p.chunk_id, p.statement, p.start, p.end, float(s), {**p.scores, "rerank": float(s)})
+            Passage(
+                p.chunk_id, p.statement, p.start, p.end, float(s), {**p.scores, "rerank": float(s)}
+            )
             for p, s in zip(head, scores, strict=True)
         ]
         reranked.sort(key=lambda p: -p.score)
-        return reranked + passages[len(head):]
+        return reranked + passages[len(head) :]
 
     def _statement(self, statement_id: str) -> Statement:
         if statement_id not in self._statements:
@@ -154,8 +170,14 @@ def merge_adjacent(passages: list[Passage]) -> list[Passage]:
     for p in passages:
         for i, m in enumerate(merged):
             if m.statement_id == p.statement_id and p.start <= m.end + 1 and m.start <= p.end + 1:
-                merged[i] = Passage(m.chunk_id, m.statement, min(m.start, p.start),
-                                    max(m.end, p.end), max(m.score, p.score), m.scores)
+                merged[i] = Passage(
+                    m.chunk_id,
+                    m.statement,
+                    min(m.start, p.start),
+                    max(m.end, p.end),
+                    max(m.score, p.score),
+                    m.scores,
+                )
                 break
         else:
             merged.append(p)

@@ -19,21 +19,33 @@ class Settings(BaseSettings):
 
     index_dir: Path = Field(PROJECT_ROOT / "data" / "index", description="Index folder in use.")
     bundled_corpus: tuple[Path, ...] = Field(
-        (PROJECT_ROOT / "data/corpus/unsc_statements.jsonl.gz", PROJECT_ROOT / "data/corpus/seed.jsonl"),
+        (
+            PROJECT_ROOT / "data/corpus/unsc_statements.jsonl.gz",
+            PROJECT_ROOT / "data/corpus/seed.jsonl",
+        ),
         description="Files the bundled index is built from by `make index`.",
     )
     embedder_path: Path | None = Field(
-        None, description="Sentence-transformers model folder; default: the packaged all-MiniLM-L6-v2."
+        None,
+        description="Sentence-transformers model folder; default: the packaged all-MiniLM-L6-v2.",
     )
     embed_batch_size: int = Field(32, description="Chunks per encoder batch.")
-    chunk_max_tokens: int = Field(200, description="Word pieces per chunk, header included (model window 254).")
-    chunk_overlap_tokens: int = Field(48, description="Sentences carried over between chunks, in word pieces.")
-    chunk_header: bool = Field(True, description="Prefix country and agenda to the indexed chunk text.")
+    chunk_max_tokens: int = Field(
+        200, description="Word pieces per chunk, header included (model window 254)."
+    )
+    chunk_overlap_tokens: int = Field(
+        48, description="Sentences carried over between chunks, in word pieces."
+    )
+    chunk_header: bool = Field(
+        True, description="Prefix country and agenda to the indexed chunk text."
+    )
     faiss_factory: str = Field("Flat", description="FAISS index_factory string of new indexes.")
     approx_threshold: int = Field(
         500_000, description="Chunk count past which new indexes use `approx_factory`."
     )
-    approx_factory: str = Field("IVF4096,Flat", description="Approximate FAISS index for large indexes.")
+    approx_factory: str = Field(
+        "IVF4096,Flat", description="Approximate FAISS index for large indexes."
+    )
     threads: int = Field(2, description="CPU threads for FAISS and the encoder.")
     # Retrieval
     k: int = Field(8, description="Passages returned per question.")
@@ -43,21 +55,38 @@ class Settings(BaseSettings):
     dense_weight: float = Field(1.0, description="Weight of the dense ranking in fusion.")
     bm25_weight: float = Field(1.0, description="Weight of the BM25 ranking in fusion.")
     max_per_statement: int = Field(2, description="At most this many passages of one statement.")
-    reranker_path: Path | None = Field(None, description="Local CrossEncoder folder; none by default.")
+    reranker_path: Path | None = Field(
+        None, description="Local CrossEncoder folder; none by default."
+    )
     max_query_chars: int = Field(2000, description="Longer questions are refused with a message.")
     # Answering
     backend: str = Field("embedded", description="LLM backend: embedded, openai or extractive.")
-    llm_model_path: Path | None = Field(None, description="GGUF file; default: the packaged Qwen2.5 1.5B.")
-    model_cache_dir: Path = Field(Path.home() / ".cache" / "unsc-rag" / "models", description="Where the packaged GGUF is assembled.")
+    llm_model_path: Path | None = Field(
+        None, description="GGUF file; default: the packaged Qwen2.5 1.5B."
+    )
+    model_cache_dir: Path = Field(
+        Path.home() / ".cache" / "unsc-rag" / "models",
+        description="Where the packaged GGUF is assembled.",
+    )
     llm_context_tokens: int = Field(4096, description="Context window given to the embedded model.")
     llm_max_tokens: int = Field(320, description="Longest answer, in tokens.")
-    openai_base_url: str = Field("http://127.0.0.1:8080/v1", description="OpenAI-compatible server URL.")
+    openai_base_url: str = Field(
+        "http://127.0.0.1:8080/v1", description="OpenAI-compatible server URL."
+    )
     openai_model: str = Field("default", description="Model name on the OpenAI-compatible server.")
-    openai_api_key: str | None = Field(None, description="API key for the OpenAI-compatible server.")
-    openai_timeout_s: float = Field(120.0, description="Timeout per request to the server, in seconds.")
-    answer_passages: int = Field(4, description="Passages given to the LLM (few for a 1.5B model on CPU).")
+    openai_api_key: str | None = Field(
+        None, description="API key for the OpenAI-compatible server."
+    )
+    openai_timeout_s: float = Field(
+        120.0, description="Timeout per request to the server, in seconds."
+    )
+    answer_passages: int = Field(
+        4, description="Passages given to the LLM (few for a 1.5B model on CPU)."
+    )
     support_threshold: float = Field(0.45, description="Min support score of a cited sentence.")
-    refuse_threshold: float = Field(0.30, description="Below this dense score, nothing is relevant.")
+    refuse_threshold: float = Field(
+        0.30, description="Below this dense score, nothing is relevant."
+    )
     # Serving
     host: str = Field("127.0.0.1", description="Address the app listens on.")
     port: int = Field(7860, description="Port of the app.")

@@ -29,7 +29,7 @@ class Passage:
         return self.statement.id
 
     def label(self) -> str:
-        """"Mr. X (France), S/PV.8699, 2020-01-09" for prompts and cards."""
+        """ "Mr. X (France), S/PV.8699, 2020-01-09" for prompts and cards."""
         st = self.statement
         who = st.speaker or "Unnamed speaker"
         if st.country:
@@ -40,10 +40,19 @@ class Passage:
         """The `search --json` row."""
         st = self.statement
         return {
-            "rank": rank, "score": round(self.score, 6), "statement_id": st.id,
-            "chunk_id": self.chunk_id, "text": self.text, "start": self.start, "end": self.end,
-            "symbol": st.symbol, "date": st.date, "speaker": st.speaker, "country": st.country,
-            "spoken_language": st.spoken_language, "agenda": st.agenda,
+            "rank": rank,
+            "score": round(self.score, 6),
+            "statement_id": st.id,
+            "chunk_id": self.chunk_id,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "symbol": st.symbol,
+            "date": st.date,
+            "speaker": st.speaker,
+            "country": st.country,
+            "spoken_language": st.spoken_language,
+            "agenda": st.agenda,
             "scores": {k: round(v, 6) for k, v in self.scores.items()},
         }
 

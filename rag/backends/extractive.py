@@ -29,15 +29,19 @@ class ExtractiveBackend:
         content = messages[-1]["content"] if messages else ""
         question = question_of(content)
         candidates = [
-            (n, src, body[a:b]) for n, src, body in parse_passages(content)
-            for a, b in sentence_spans(body) if len(body[a:b].split()) >= 5
+            (n, src, body[a:b])
+            for n, src, body in parse_passages(content)
+            for a, b in sentence_spans(body)
+            if len(body[a:b].split()) >= 5
         ]
         if not question or not candidates:
             yield NOT_FOUND
             return
         vecs = self.embed([question] + [c[2] for c in candidates])
         scores = vecs[1:] @ vecs[0]
-        order = [i for i in np.argsort(-scores) if scores[i] >= self.min_score][: self.max_sentences]
+        order = [i for i in np.argsort(-scores) if scores[i] >= self.min_score][
+            : self.max_sentences
+        ]
         if not order:
             yield NOT_FOUND
             return

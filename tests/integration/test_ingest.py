@@ -50,7 +50,9 @@ def test_ingest_is_incremental(tmp_path, capsys):
     assert main(["remove", "--index", str(index), "--id", rows[1]["id"]]) == 0
     assert main(["remove", "--index", str(index), "--symbol", rows[2]["symbol"]]) == 0
     left = stats_json(capsys, index)["statements"]
-    same_meeting = sum(r["symbol"].split(" (")[0] == rows[2]["symbol"].split(" (")[0] for r in rows[2:])
+    same_meeting = sum(
+        r["symbol"].split(" (")[0] == rows[2]["symbol"].split(" (")[0] for r in rows[2:]
+    )
     assert left == 6 - 1 - same_meeting
 
 
@@ -58,8 +60,12 @@ def test_seed_text_record_parses_speaker_country_language(tmp_path, capsys):
     index = tmp_path / "ix"
     assert main(["ingest", str(SEED_TXT), "--index", str(index)]) == 0
     idx = open_index(__import__("rag.settings").settings.Settings(), index)
-    rows = idx.meta.db.execute("SELECT speaker, country, spoken_language, symbol, date FROM statements").fetchall()
-    assert [tuple(r) for r in rows] == [("Mr. Kabentayev", "Kazakhstan", "Spanish", "S/PV.7606", "2016-01-19")]
+    rows = idx.meta.db.execute(
+        "SELECT speaker, country, spoken_language, symbol, date FROM statements"
+    ).fetchall()
+    assert [tuple(r) for r in rows] == [
+        ("Mr. Kabentayev", "Kazakhstan", "Spanish", "S/PV.7606", "2016-01-19")
+    ]
 
 
 def test_bad_records_are_counted_and_reported(tmp_path, capsys):
@@ -90,7 +96,7 @@ def test_unwritable_index_and_missing_index_give_one_sentence(tmp_path, capsys):
         assert err.startswith("error: Cannot write the index folder") and err.count("\n") == 1
     assert main(["stats", "--index", str(tmp_path / "nothing")]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: No index at") and "\n" == err[-1] and err.count("\n") == 1
+    assert err.startswith("error: No index at") and err[-1] == "\n" and err.count("\n") == 1
 
 
 def test_manifest_mismatch_is_a_clear_error(settings, embedder, small_index_dir):
@@ -111,7 +117,9 @@ make_writer(Settings(), sys.argv[2]).ingest(read_statements(sys.argv[1]))
 @pytest.mark.parametrize("delay", [9.0, 16.0])
 def test_killing_an_ingest_leaves_the_previous_index_loadable(tmp_path, settings, embedder, delay):
     index = tmp_path / "ix"
-    make_writer(settings, index, embedder).ingest(read_statements(first_lines(3, tmp_path / "a.jsonl")))
+    make_writer(settings, index, embedder).ingest(
+        read_statements(first_lines(3, tmp_path / "a.jsonl"))
+    )
     before = open_index(settings, index, embedder).meta.count("statements")
     more = first_lines(15, tmp_path / "b.jsonl")
     proc = subprocess.Popen([sys.executable, "-c", KILLER, str(more), str(index)])

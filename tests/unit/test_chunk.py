@@ -1,7 +1,16 @@
+from itertools import pairwise
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.chunk import ChunkSettings, chunk_id, chunk_spans, chunk_statement, normalise, sentence_spans
+from index.chunk import (
+    ChunkSettings,
+    chunk_id,
+    chunk_spans,
+    chunk_statement,
+    normalise,
+    sentence_spans,
+)
 from index.types import Statement
 
 
@@ -40,7 +49,7 @@ def test_chunks_fit_budget_and_keep_exact_offsets():
         assert c.text.endswith(normalise(text[c.start : c.end]))
         assert c.text.startswith("France — Peace\n")
     # consecutive chunks overlap by a sentence, and together they cover the statement
-    assert all(b.start < a.end for a, b in zip(chunks, chunks[1:], strict=False))
+    assert all(b.start < a.end for a, b in pairwise(chunks))
     assert chunks[0].start == 0 and chunks[-1].end == len(text)
 
 

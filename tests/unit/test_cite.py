@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from index.types import Statement
-from rag.cite import CitationChecker, is_refusal, labels_of, lexical_support, split_answer, strip_labels
+from rag.cite import (
+    CitationChecker,
+    is_refusal,
+    labels_of,
+    lexical_support,
+    split_answer,
+    strip_labels,
+)
 from rag.types import Passage
 
 VOCAB: dict[str, int] = {}
@@ -22,12 +29,16 @@ def bow(texts: list[str]) -> np.ndarray:
 
 
 def passage(sid: str, text: str, country: str = "France") -> Passage:
-    st = Statement(id=sid, text="Preamble. " + text, speaker="Mr. X", country=country, symbol="S/PV.1")
+    st = Statement(
+        id=sid, text="Preamble. " + text, speaker="Mr. X", country=country, symbol="S/PV.1"
+    )
     return Passage("c-" + sid, st, 10, len(st.text), 1.0)
 
 
 P1 = passage("a", "France supports the ceasefire in Idlib. We call for humanitarian access.")
-P2 = passage("b", "The dam on the Nile must be filled by agreement. Egypt fears for its water.", "Egypt")
+P2 = passage(
+    "b", "The dam on the Nile must be filled by agreement. Egypt fears for its water.", "Egypt"
+)
 
 
 def check(raw: str, threshold: float = 0.5):
@@ -74,7 +85,11 @@ def test_split_and_labels():
 
 @pytest.mark.parametrize(
     "raw,refused",
-    [("NOT FOUND", True), ("The passages do not contain this.", True), ("France agreed [1].", False)],
+    [
+        ("NOT FOUND", True),
+        ("The passages do not contain this.", True),
+        ("France agreed [1].", False),
+    ],
 )
 def test_refusal_detection(raw, refused):
     assert is_refusal(raw) is refused
