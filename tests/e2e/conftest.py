@@ -53,7 +53,9 @@ def app_url(settings, embedder, e2e_index) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed: apt-get install -y chromium")
+        pytest.fail(
+            "Debian chromium is not installed: run `make test` (it installs it) or apt-get install -y chromium"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

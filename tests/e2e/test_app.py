@@ -7,8 +7,6 @@ import re
 import time
 from pathlib import Path
 
-import pytest
-
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 QUESTIONS = [json.loads(line) for line in (FIXTURES / "small_questions.jsonl").open()]
 KAZAKHSTAN = next(q for q in QUESTIONS if q["qid"] == "q001")
@@ -99,8 +97,7 @@ def test_statement_viewer_opens_neighbours(page, shots):
 
 def test_evaluate_tab_shows_metrics(page, shots):
     page.get_by_role("tab", name="Evaluate").click()
-    if page.locator("#eval-missing").count():
-        pytest.skip("the eval package's entry point is not installed")
+    assert not page.locator("#eval-missing").count(), "the eval entry point is not installed"
     page.fill("#eval-path textarea", str(FIXTURES / "small_questions.jsonl"))
     page.fill("#eval-ks textarea", "1,5,10")
     page.click("#eval-run")

@@ -106,7 +106,8 @@ def test_corrupt_file_raises_pdf_error(tmp_path: Path) -> None:
 
 
 def test_pdf_without_text_layer_raises_pdf_error(tmp_path: Path) -> None:
-    pdfium = pytest.importorskip("pypdfium2")
+    import pypdfium2 as pdfium  # installed with pdfplumber
+
     blank = tmp_path / "scan.pdf"
     doc = pdfium.PdfDocument.new()
     doc.new_page(612, 792)

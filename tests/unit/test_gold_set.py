@@ -54,8 +54,7 @@ def _load_corpus() -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def corpus() -> dict[str, dict]:
-    if not any(CORPUS_DIR.glob("*.jsonl*")):
-        pytest.skip(f"no corpus files in {CORPUS_DIR}")
+    assert any(CORPUS_DIR.glob("*.jsonl*")), f"no corpus files in {CORPUS_DIR}"
     return _load_corpus()
 
 
