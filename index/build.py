@@ -62,7 +62,12 @@ class IndexWriter:
     """Applies ingests and removals to an index folder, one atomic version per call."""
 
     def __init__(
-        self, index_dir: Path, embedder: Embedder, chunking: ChunkSettings, factory: str = "Flat"
+        self,
+        index_dir: Path,
+        embedder: Embedder,
+        chunking: ChunkSettings,
+        factory: str = "Flat",
+        approx: tuple[int, str] | None = None,
     ) -> None:
         self.index_dir = Path(index_dir)
         self.embedder = embedder
@@ -72,6 +77,8 @@ class IndexWriter:
             header=chunking.header,
         )
         self.expected = expected_manifest(embedder, self.chunking, factory)
+        # (threshold, factory): past this many chunks a Flat index is converted to an approximate one
+        self.approx = approx
 
     def ingest(
         self, records: Iterable[Statement | Rejected], progress: Progress | None = None
@@ -132,10 +139,16 @@ class _Staged:
         if current is not None:
             loaded = load_index(self.w.index_dir, self.w.expected)
             self.store = loaded.store
+            self.factory = (
+                loaded.manifest.faiss_factory
+            )  # an index keeps the type it was built with
             loaded.meta.close()
             shutil.copy2(current / FILES["meta"], self.dir / FILES["meta"])
         else:
-            self.store = FaissStore(self.w.embedder.dim, self.w.expected.faiss_factory)
+            # Vectors go into a Flat index first: IVF/PQ are trained at publish time on all of
+            # them, not on whichever first batch happened to arrive.
+            self.store = FaissStore(self.w.embedder.dim, "Flat")
+            self.factory = self.w.expected.faiss_factory
         self.meta = MetaStore(self.dir / FILES["meta"])
         return self
 
@@ -171,14 +184,25 @@ class _Staged:
         bm25.build([t for _, t in rows])
         bm25.save(self.dir / FILES["bm25"])
         np.save(self.dir / FILES["bm25_ids"], np.array([i for i, _ in rows], dtype=np.int64))
+        self.store = self._target_store()
         self.store.save(self.dir / FILES["faiss"])
         if self.store.ntotal != len(rows):
             raise UnscRagError(
                 f"Index inconsistency: {self.store.ntotal} vectors, {len(rows)} chunks."
             )
         self.w.expected.stamped(
-            self.meta.corpus_hash(), self.meta.count("statements"), len(rows), _versions()
+            self.meta.corpus_hash(),
+            self.meta.count("statements"),
+            len(rows),
+            _versions(),
+            faiss_factory=self.store.factory,
         ).write(self.dir / FILES["manifest"])
+
+    def _target_store(self) -> FaissStore:
+        factory = self.factory
+        if self.w.approx and self.store.ntotal >= self.w.approx[0] and factory == "Flat":
+            factory = self.w.approx[1]
+        return self.store if self.store.factory == factory else self.store.converted(factory)
 
 
 def _versions() -> dict[str, str]:

@@ -57,7 +57,12 @@ class Manifest:
             )
 
     def stamped(
-        self, corpus_hash: str, statements: int, chunks: int, versions: dict[str, str]
+        self,
+        corpus_hash: str,
+        statements: int,
+        chunks: int,
+        versions: dict[str, str],
+        faiss_factory: str = "",
     ) -> Manifest:
         """A copy with the corpus identity, counts, versions and build time filled in."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
@@ -68,6 +73,7 @@ class Manifest:
             "chunks": chunks,
             "built_at": now,
             "versions": versions,
+            "faiss_factory": faiss_factory or self.faiss_factory,
         }
         return Manifest(**d)
 

@@ -63,11 +63,11 @@ class FaissStore:
             return int(self.index.remove_ids(faiss.IDSelectorBatch(ids)))
         # IDMap2's in-place removal assumes the inner index compacts like Flat; IVF does not
         # (ids come back shifted) and HNSW cannot remove: rebuild from the kept vectors.
-        keep = np.setdiff1d(self.all_ids(), ids)
-        vecs = self.reconstruct(keep)
+        all_ids, vecs = self.all_vectors()
+        keep = ~np.isin(all_ids, ids)
         before = self.ntotal
         self.index = _new(self.dim, self.factory)
-        self.add(keep, vecs)
+        self.add(all_ids[keep], vecs[keep])
         return before - self.ntotal
 
     def all_ids(self) -> np.ndarray:
@@ -79,6 +79,28 @@ class FaissStore:
         if len(ids) == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.vstack([self.index.reconstruct(int(i)) for i in ids]).astype(np.float32)
+
+    def all_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every (id, vector), read in bulk from the inner index's storage."""
+        n = self.ntotal
+        if n == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, self.dim), dtype=np.float32)
+        return self.all_ids(), np.asarray(self._inner().reconstruct_n(0, n), dtype=np.float32)
+
+    def needs_training(self) -> bool:
+        """True for an empty index that must be trained (IVF, PQ) before vectors are added."""
+        return not self._inner().is_trained
+
+    def converted(self, factory: str, max_train: int = 200_000) -> FaissStore:
+        """The same vectors in another index type, trained on (a sample of) all of them."""
+        ids, vecs = self.all_vectors()
+        out = FaissStore(self.dim, factory)
+        if out.needs_training() and len(vecs):
+            rng = np.random.default_rng(0)
+            sample = vecs[rng.choice(len(vecs), min(len(vecs), max_train), replace=False)]
+            faiss.downcast_index(out.index.index).train(sample)
+        out.add(ids, vecs)
+        return out
 
     def search(
         self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None
@@ -101,9 +123,7 @@ class FaissStore:
     def _inner(self) -> Any:
         return faiss.downcast_index(self.index.index)
 
-    def _params(
-        self, allowed: np.ndarray | None, exhaustive: bool = False
-    ) -> Any:
+    def _params(self, allowed: np.ndarray | None, exhaustive: bool = False) -> Any:
         sel = faiss.IDSelectorBatch(allowed) if allowed is not None else None
         inner = self._inner()
         if isinstance(inner, faiss.IndexHNSW):

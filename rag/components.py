@@ -37,7 +37,11 @@ def make_writer(
 ) -> IndexWriter:
     """An index writer over the configured (or given) index folder."""
     return IndexWriter(
-        index_dir or s.index_dir, embedder or make_embedder(s), chunk_settings(s), s.faiss_factory
+        index_dir or s.index_dir,
+        embedder or make_embedder(s),
+        chunk_settings(s),
+        s.faiss_factory,
+        approx=(s.approx_threshold, s.approx_factory),
     )
 
 
