@@ -12,9 +12,9 @@ from rag.backends.base import Backend
 from rag.backends.extractive import ExtractiveBackend
 from rag.backends.registry import make_backend as registry_make_backend
 from rag.cite import CitationChecker
+from rag.errors import InputError
 from rag.pipeline import AnswerConfig, Pipeline
 from rag.rerank import CrossEncoderReranker
-from rag.errors import InputError
 from rag.retrieve import MODES, Mode, RetrievalConfig, Retriever
 from rag.settings import Settings
 
