@@ -154,6 +154,18 @@ class MetaStore:
         q = 'SELECT faiss_id, chunk_id, start, "end", ordinal FROM chunks WHERE statement_id = ? ORDER BY ordinal'
         return list(self.db.execute(q, (statement_id,)))
 
+    def neighbours(self, statement_id: str) -> tuple[str | None, str | None]:
+        """Ids of the previous and next speaker in the same meeting (by speech number)."""
+        q = (
+            "SELECT id FROM statements WHERE symbol_base = (SELECT symbol_base FROM statements "
+            "WHERE id = ?) AND symbol_base != '' AND speech_no IS NOT NULL ORDER BY speech_no, id"
+        )
+        ids = [r[0] for r in self.db.execute(q, (statement_id,))]
+        if statement_id not in ids:
+            return None, None
+        i = ids.index(statement_id)
+        return (ids[i - 1] if i > 0 else None), (ids[i + 1] if i + 1 < len(ids) else None)
+
     def allowed_ids(self, filters: Filters) -> np.ndarray | None:
         """FAISS ids of the chunks that satisfy `filters`; None when nothing is filtered."""
         if filters.is_empty():

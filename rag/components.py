@@ -114,6 +114,21 @@ def make_backend(s: Settings, name: str | None = None, embedder: Embedder | None
     return registry_make_backend(name, **per_backend.get(name, {}))
 
 
+def assemble_pipeline(
+    s: Settings, retriever: Retriever, backend: Backend, k: int | None = None
+) -> Pipeline:
+    """Wire a pipeline from parts that are already loaded (the app caches them)."""
+    config = AnswerConfig(
+        k=k or s.k,
+        answer_passages=s.answer_passages,
+        max_tokens=s.llm_max_tokens,
+        refuse_threshold=s.refuse_threshold,
+        settings_hash=s.settings_hash(),
+    )
+    checker = CitationChecker(retriever.embedder.embed, threshold=s.support_threshold)
+    return Pipeline(retriever, backend, checker, config)
+
+
 def make_pipeline(
     s: Settings,
     index_dir: Path | None = None,
@@ -125,12 +140,4 @@ def make_pipeline(
     """Retriever + backend + citation checker, wired from the settings."""
     emb = embedder or make_embedder(s)
     retriever = make_retriever(s, index_dir, mode, emb, index)
-    config = AnswerConfig(
-        k=s.k,
-        answer_passages=s.answer_passages,
-        max_tokens=s.llm_max_tokens,
-        refuse_threshold=s.refuse_threshold,
-        settings_hash=s.settings_hash(),
-    )
-    checker = CitationChecker(emb.embed, threshold=s.support_threshold)
-    return Pipeline(retriever, make_backend(s, backend, emb), checker, config)
+    return assemble_pipeline(s, retriever, make_backend(s, backend, emb))

@@ -10,9 +10,14 @@ from index.embed import Embedder
 from index.loaded import LoadedIndex
 from index.types import Statement
 from rag.backends.base import Backend
-from rag.cite import CitationChecker
-from rag.components import make_backend, make_embedder, make_retriever, open_index
-from rag.pipeline import AnswerConfig, Pipeline
+from rag.components import (
+    assemble_pipeline,
+    make_backend,
+    make_embedder,
+    make_retriever,
+    open_index,
+)
+from rag.pipeline import Pipeline
 from rag.retrieve import Retriever
 from rag.settings import Settings
 
@@ -53,17 +58,8 @@ class Engine:
             return self._backends[name]
 
     def pipeline(self, backend: str, mode: str, k: int) -> Pipeline:
-        """A pipeline wired like rag.components.make_pipeline, but from the cached parts."""
-        s = self.settings
-        config = AnswerConfig(
-            k=k,
-            answer_passages=s.answer_passages,
-            max_tokens=s.llm_max_tokens,
-            refuse_threshold=s.refuse_threshold,
-            settings_hash=s.settings_hash(),
-        )
-        checker = CitationChecker(self.embedder.embed, threshold=s.support_threshold)
-        return Pipeline(self.retriever(mode), self.backend(backend), checker, config)
+        """A pipeline over the cached retriever and backend."""
+        return assemble_pipeline(self.settings, self.retriever(mode), self.backend(backend), k)
 
     def statement(self, statement_id: str) -> Statement | None:
         """One statement by id."""
@@ -73,17 +69,9 @@ class Engine:
         """Previous and next speaker of the same meeting, by speech number."""
         if st.speech_no is None:
             return None, None
-        # index.meta has no neighbour query yet: read the meeting's turns here (read-only).
-        rows = self.index.meta.db.execute(
-            "SELECT id, speech_no FROM statements WHERE symbol_base = "
-            "(SELECT symbol_base FROM statements WHERE id = ?) AND speech_no IS NOT NULL "
-            "ORDER BY speech_no, id",
-            (st.id,),
-        ).fetchall()
-        ids = [r[0] for r in rows]
-        i = ids.index(st.id) if st.id in ids else -1
-        prev = self.statement(ids[i - 1]) if i > 0 else None
-        nxt = self.statement(ids[i + 1]) if 0 <= i < len(ids) - 1 else None
+        prev_id, next_id = self.index.meta.neighbours(st.id)
+        prev = self.statement(prev_id) if prev_id else None
+        nxt = self.statement(next_id) if next_id else None
         return prev, nxt
 
     def choices(self, column: str) -> list[str]:
