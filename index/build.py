@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -17,8 +18,15 @@ from index.lexical import STEMMER, BM25Index
 from index.loaded import FILES, load_index
 from index.manifest import Manifest
 from index.meta import MetaStore, faiss_id, text_hash
-from index.store import FaissStore
 from index.types import Chunk, Rejected, Statement
+from index.vectors import (
+    DEFAULT_SPEC,
+    FaissVectors,
+    MilvusVectors,
+    StoreSpec,
+    new_vectors,
+    stored_spec,
+)
 
 BATCH = 512  # chunks embedded and written per step: bounds memory on large ingests
 Progress = Callable[[int], None]  # called with the number of chunks just embedded
@@ -66,8 +74,8 @@ class IndexWriter:
         index_dir: Path,
         embedder: Embedder,
         chunking: ChunkSettings,
-        factory: str = "Flat",
-        approx: tuple[int, str] | None = None,
+        spec: StoreSpec = DEFAULT_SPEC,
+        checkpoint_chunks: int = 0,
     ) -> None:
         self.index_dir = Path(index_dir)
         self.embedder = embedder
@@ -76,19 +84,31 @@ class IndexWriter:
             overlap_tokens=chunking.overlap_tokens,
             header=chunking.header,
         )
-        self.expected = expected_manifest(embedder, self.chunking, factory)
-        # (threshold, factory): past this many chunks a Flat index is converted to an approximate one
-        self.approx = approx
+        self.spec = spec
+        self.expected = expected_manifest(embedder, self.chunking, spec.factory)
+        # Publish a version every this many embedded chunks, so a killed ingest of a large
+        # corpus resumes from its last checkpoint (0: one version per call).
+        self.checkpoint_chunks = checkpoint_chunks
 
     def ingest(
         self, records: Iterable[Statement | Rejected], progress: Progress | None = None
     ) -> Summary:
         """Add new statements, skip unchanged ones, replace changed ones (same id, new text)."""
         summary = Summary()
+        stream = iter(records)
+        while not self._ingest_part(stream, summary, progress):
+            pass
+        return summary
+
+    def _ingest_part(
+        self, stream: Iterator[Statement | Rejected], summary: Summary, progress: Progress | None
+    ) -> bool:
+        """Ingest into one staged version; False when it stopped at a checkpoint."""
         with _Staged(self) as st:
             known = st.meta.hashes()
             pending: list[tuple[Statement, list[Chunk]]] = []
-            for rec in records:
+            embedded = 0
+            for rec in stream:
                 if isinstance(rec, Rejected):
                     summary.rejected += 1
                     summary.errors.append(f"{rec.where}: {rec.reason}")
@@ -98,29 +118,31 @@ class IndexWriter:
                     summary.unchanged += 1
                     continue
                 if old is not None:
-                    st.store.remove(st.meta.remove([rec.id]))
+                    st.vectors.remove(st.meta.remove([rec.id]))
                     summary.replaced += 1
                 else:
                     summary.added += 1
                 known[rec.id] = text_hash(rec.text)
+                st.changed = True
                 pending.append(
                     (rec, chunk_statement(rec, self.embedder.count_tokens, self.chunking))
                 )
                 if sum(len(c) for _, c in pending) >= BATCH:
-                    summary.chunks_embedded += st.write(pending, progress)
-                    pending = []
+                    embedded += st.write(pending, progress)
+                    summary.chunks_embedded, pending = summary.chunks_embedded + embedded, []
+                    if self.checkpoint_chunks and embedded >= self.checkpoint_chunks:
+                        return False
             summary.chunks_embedded += st.write(pending, progress)
-            st.changed = summary.added + summary.replaced > 0
-        return summary
+        return True
 
-    def remove(self, statement_ids: list[str] = (), symbol: str = "") -> Summary:  # type: ignore[assignment]
+    def remove(self, statement_ids: Iterable[str] = (), symbol: str = "") -> Summary:
         """Remove statements by id, or every statement of a meeting symbol."""
         summary = Summary()
         with _Staged(self) as st:
             ids = list(statement_ids) + (st.meta.ids_for_symbol(symbol) if symbol else [])
             known = st.meta.hashes()
             present = [i for i in dict.fromkeys(ids) if i in known]
-            st.store.remove(st.meta.remove(present))
+            st.vectors.remove(st.meta.remove(present))
             summary.removed = len(present)
             st.changed = bool(present)
         return summary
@@ -135,35 +157,42 @@ class _Staged:
 
     def __enter__(self) -> _Staged:
         self.dir = new_staging(self.w.index_dir)
-        current = current_version(self.w.index_dir)
-        if current is not None:
-            loaded = load_index(self.w.index_dir, self.w.expected)
-            self.store = loaded.store
-            self.factory = (
-                loaded.manifest.faiss_factory
-            )  # an index keeps the type it was built with
-            loaded.meta.close()
-            shutil.copy2(current / FILES["meta"], self.dir / FILES["meta"])
-        else:
-            # Vectors go into a Flat index first: IVF/PQ are trained at publish time on all of
-            # them, not on whichever first batch happened to arrive.
-            self.store = FaissStore(self.w.embedder.dim, "Flat")
-            self.factory = self.w.expected.faiss_factory
+        try:
+            self.vectors = self._open()
+        except BaseException:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            raise
         self.meta = MetaStore(self.dir / FILES["meta"])
         return self
 
+    def _open(self) -> Any:
+        current = current_version(self.w.index_dir)
+        if current is None:
+            return new_vectors(self.w.spec, self.w.embedder.dim)
+        loaded = load_index(self.w.index_dir, self.w.expected, self.w.spec)
+        loaded.meta.close()
+        shutil.copy2(current / FILES["meta"], self.dir / FILES["meta"])
+        spec = stored_spec(loaded.manifest.store_info(), self.w.spec)
+        if spec.backend == "milvus":
+            return MilvusVectors(loaded.store)
+        return FaissVectors(loaded.store, spec.factory, spec)  # keeps the type it was built with
+
     def write(self, pending: list[tuple[Statement, list[Chunk]]], progress: Progress | None) -> int:
         """Embed and store a batch of statements with their chunks."""
-        chunks = [c for _, cs in pending for c in cs]
-        for i in range(0, len(chunks), BATCH):
-            part = chunks[i : i + BATCH]
-            vecs = self.w.embedder.embed([c.text for c in part])
-            self.store.add(np.array([faiss_id(c.chunk_id) for c in part], dtype=np.int64), vecs)
+        items = [(s, c) for s, cs in pending for c in cs]
+        for i in range(0, len(items), BATCH):
+            part = items[i : i + BATCH]
+            ids = np.array([faiss_id(c.chunk_id) for _, c in part], dtype=np.int64)
+            todo = set(self.vectors.missing(ids).tolist())  # Milvus keeps an interrupted run's work
+            keep = [n for n, i in enumerate(ids) if int(i) in todo]
+            if keep:
+                vecs = self.w.embedder.embed([part[n][1].text for n in keep])
+                self.vectors.add(ids[keep], vecs, [part[n][0] for n in keep])
             if progress:
                 progress(len(part))
         for statement, cs in pending:
             self.meta.add(statement, cs)
-        return len(chunks)
+        return len(items)
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         try:
@@ -171,6 +200,7 @@ class _Staged:
                 self._finish()
                 self.meta.close()
                 publish(self.w.index_dir, self.dir)
+                self.vectors.after_publish()
                 return
         finally:
             if self.dir.exists():
@@ -184,25 +214,18 @@ class _Staged:
         bm25.build([t for _, t in rows])
         bm25.save(self.dir / FILES["bm25"])
         np.save(self.dir / FILES["bm25_ids"], np.array([i for i, _ in rows], dtype=np.int64))
-        self.store = self._target_store()
-        self.store.save(self.dir / FILES["faiss"])
-        if self.store.ntotal != len(rows):
-            raise UnscRagError(
-                f"Index inconsistency: {self.store.ntotal} vectors, {len(rows)} chunks."
-            )
+        info = self.vectors.save(self.dir)
+        stored = self.vectors.ntotal()
+        # Milvus may hold vectors of an interrupted write (resumable) or of deferred removals.
+        if stored < len(rows) or (info["backend"] == "faiss" and stored != len(rows)):
+            raise UnscRagError(f"Index inconsistency: {stored} vectors, {len(rows)} chunks.")
         self.w.expected.stamped(
             self.meta.corpus_hash(),
             self.meta.count("statements"),
             len(rows),
             _versions(),
-            faiss_factory=self.store.factory,
+            store=info,
         ).write(self.dir / FILES["manifest"])
-
-    def _target_store(self) -> FaissStore:
-        factory = self.factory
-        if self.w.approx and self.store.ntotal >= self.w.approx[0] and factory == "Flat":
-            factory = self.w.approx[1]
-        return self.store if self.store.factory == factory else self.store.converted(factory)
 
 
 def _versions() -> dict[str, str]:

@@ -42,7 +42,11 @@ class SentenceTransformerEmbedder:
     """A sentence-transformers model loaded from a local folder, offline, on the CPU."""
 
     def __init__(
-        self, model_path: Path | None = None, batch_size: int = 32, backend: str = "torch"
+        self,
+        model_path: Path | None = None,
+        batch_size: int = 32,
+        backend: str = "torch",
+        processes: int = 1,
     ) -> None:
         self.path = Path(model_path) if model_path else default_model_path()
         self.batch_size = batch_size
@@ -52,13 +56,22 @@ class SentenceTransformerEmbedder:
         self.dim = int(self._model.get_embedding_dimension() or 0)
         self.max_tokens = int(self._model.max_seq_length) - 2  # [CLS] and [SEP]
         self._tok = self._model.tokenizer
+        self.processes = processes
+        self._pool: Any = None
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Encode in batches; vectors come back normalised for inner-product search."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self.processes > 1 and self._pool is None and len(texts) >= 4 * self.batch_size:
+            # several encoder processes pay off only on many cores and large batches
+            self._pool = self._model.start_multi_process_pool(["cpu"] * self.processes)
         vecs = self._model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            pool=self._pool,
         )
         return np.ascontiguousarray(vecs, dtype=np.float32)
 

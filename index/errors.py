@@ -25,3 +25,7 @@ class ModelError(UnscRagError):
 
 class IndexWriteError(UnscRagError):
     """The index folder cannot be written."""
+
+
+class InputError(UnscRagError):
+    """The user's input (question, filter, option) is not usable."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -11,7 +12,8 @@ from index.layout import require_version
 from index.lexical import BM25Index
 from index.manifest import Manifest
 from index.meta import MetaStore
-from index.store import FaissStore
+from index.types import Filters
+from index.vectors import DEFAULT_SPEC, StoreSpec, dense_search, load_store
 
 FILES = {
     "manifest": "manifest.json",
@@ -29,9 +31,15 @@ class LoadedIndex:
     folder: Path
     manifest: Manifest
     meta: MetaStore
-    store: FaissStore
+    store: Any  # FaissStore or MilvusStore (index.vectors)
     bm25: BM25Index
     bm25_ids: np.ndarray  # FAISS id of each BM25 document position
+
+    def dense_search(
+        self, queries: np.ndarray, k: int, filters: Filters, allowed: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Nearest chunks among those the filters allow (inside the search)."""
+        return dense_search(self.store, queries, k, filters, allowed)
 
     def bm25_mask(self, allowed: np.ndarray | None) -> np.ndarray | None:
         """A 0/1 mask over BM25 documents for a set of allowed FAISS ids."""
@@ -40,7 +48,9 @@ class LoadedIndex:
         return np.isin(self.bm25_ids, allowed).astype(np.float32)
 
 
-def load_index(index_dir: Path, expected: Manifest | None = None) -> LoadedIndex:
+def load_index(
+    index_dir: Path, expected: Manifest | None = None, spec: StoreSpec = DEFAULT_SPEC
+) -> LoadedIndex:
     """Load the version in force; with `expected`, a manifest mismatch raises a clear error."""
     folder = require_version(Path(index_dir))
     manifest = Manifest.read(folder / FILES["manifest"])
@@ -50,7 +60,7 @@ def load_index(index_dir: Path, expected: Manifest | None = None) -> LoadedIndex
         folder=folder,
         manifest=manifest,
         meta=MetaStore(folder / FILES["meta"], readonly=True),
-        store=FaissStore.load(folder / FILES["faiss"], manifest.faiss_factory),
+        store=load_store(folder, manifest.store_info(), spec, manifest.dim),
         bm25=BM25Index.load(folder / FILES["bm25"]),
         bm25_ids=np.load(folder / FILES["bm25_ids"]),
     )

@@ -30,6 +30,7 @@ class Manifest:
     chunks: int = 0
     built_at: str = ""
     versions: dict[str, str] = field(default_factory=dict)
+    store: dict[str, str] = field(default_factory=dict)  # vector backend: faiss file or Milvus
 
     # Fields whose difference makes the index unusable with the settings in force.
     IDENTITY = (
@@ -62,7 +63,7 @@ class Manifest:
         statements: int,
         chunks: int,
         versions: dict[str, str],
-        faiss_factory: str = "",
+        store: dict[str, str] | None = None,
     ) -> Manifest:
         """A copy with the corpus identity, counts, versions and build time filled in."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
@@ -73,9 +74,14 @@ class Manifest:
             "chunks": chunks,
             "built_at": now,
             "versions": versions,
-            "faiss_factory": faiss_factory or self.faiss_factory,
+            "store": store or self.store_info(),
+            "faiss_factory": (store or {}).get("factory", ""),
         }
         return Manifest(**d)
+
+    def store_info(self) -> dict[str, str]:
+        """The vector backend; indexes written before the field existed are FAISS files."""
+        return self.store or {"backend": "faiss", "factory": self.faiss_factory}
 
     def write(self, path: Path) -> None:
         """Write as JSON."""

@@ -22,7 +22,36 @@ def build_parser() -> argparse.ArgumentParser:
     # ui and eval add `serve` and `eval` through entry points, so rag never imports them.
     for ep in entry_points(group="unsc_rag.commands"):
         ep.load()(sub)
+    _add_store_options(sub)
     return parser
+
+
+def _add_store_options(sub: argparse._SubParsersAction) -> None:
+    """--store and --milvus-uri on every (nested) subcommand: any of them may open an index."""
+    for p in sub.choices.values():
+        nested = [a for a in p._actions if isinstance(a, argparse._SubParsersAction)]
+        if nested:
+            _add_store_options(nested[0])
+            continue
+        p.add_argument(
+            "--store",
+            choices=["faiss", "milvus"],
+            default=None,
+            help="vector backend of a new index (default: faiss)",
+        )
+        p.add_argument(
+            "--milvus-uri",
+            default=None,
+            help="Milvus Lite file (x.db) or cluster URI (http://host:19530)",
+        )
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """Settings from the environment, with the store options given on the command line."""
+    update = {
+        k: v for k, v in (("store", args.store), ("milvus_uri", args.milvus_uri)) if v is not None
+    }
+    return Settings().model_copy(update=update)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,8 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        settings = Settings()
-        return int(args.handler(args, settings))
+        return int(args.handler(args, _settings(args)))
     except UnscRagError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -67,6 +67,15 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_ask)
 
+    p = sub.add_parser("migrate", help="copy an index's vectors to Milvus (no re-embedding)")
+    p.add_argument("--from", dest="source", type=Path, required=True, help="FAISS index folder")
+    p.add_argument("--to-milvus", dest="target_uri", required=True, help="Milvus URI or x.db")
+    p.add_argument(
+        "--index", type=Path, default=None, help="new index folder (default: FROM-milvus)"
+    )
+    p.add_argument("--collection", default=None, help="Milvus collection (default: settings)")
+    p.set_defaults(handler=cmd_migrate)
+
     p = sub.add_parser("build-bundle", help="rebuild the bundled index from data/corpus (slow)")
     p.set_defaults(handler=cmd_build_bundle)
 
@@ -216,3 +225,21 @@ def cmd_build_bundle(args: argparse.Namespace, s: Settings) -> int:
         scratch.rename(s.index_dir)
         shutil.rmtree(old, ignore_errors=True)
     return code
+
+
+def cmd_migrate(args: argparse.Namespace, s: Settings) -> int:
+    """Copy a FAISS index to Milvus: vectors via reconstruct, metadata and BM25 as they are."""
+    from index.migrate import migrate_to_milvus
+    from rag.components import make_embedder, store_spec
+
+    s = s.model_copy(
+        update={"store": "milvus", "milvus_uri": args.target_uri}
+        | ({"milvus_collection": args.collection} if args.collection else {})
+    )
+    target = args.index or args.source.with_name(args.source.name + "-milvus")
+    emb = make_embedder(s)
+    n = migrate_to_milvus(args.source, target, store_spec(s), emb.dim)
+    print(
+        f"migrated {n} vectors to {args.target_uri} (collection {s.milvus_collection}); index folder {target}"
+    )
+    return 0

@@ -8,6 +8,7 @@ from index.build import IndexWriter, expected_manifest
 from index.chunk import ChunkSettings
 from index.embed import Embedder, SentenceTransformerEmbedder
 from index.loaded import LoadedIndex, load_index
+from index.vectors import StoreSpec
 from rag.backends.base import Backend
 from rag.backends.extractive import ExtractiveBackend
 from rag.backends.registry import make_backend as registry_make_backend
@@ -29,7 +30,9 @@ def make_embedder(s: Settings) -> Embedder:
     import torch  # the encoder shares the 2 cores with FAISS: cap threads explicitly
 
     torch.set_num_threads(max(1, s.threads))
-    return SentenceTransformerEmbedder(s.embedder_path, batch_size=s.embed_batch_size)
+    return SentenceTransformerEmbedder(
+        s.embedder_path, batch_size=s.embed_batch_size, processes=s.encode_processes
+    )
 
 
 def make_writer(
@@ -40,8 +43,27 @@ def make_writer(
         index_dir or s.index_dir,
         embedder or make_embedder(s),
         chunk_settings(s),
+        store_spec(s),
+        checkpoint_chunks=s.checkpoint_chunks,
+    )
+
+
+def store_spec(s: Settings) -> StoreSpec:
+    """The vector backend as configured."""
+    if s.store not in ("faiss", "milvus"):
+        raise InputError(f"Unknown store {s.store!r}: use faiss or milvus.")
+    if s.store == "milvus" and not s.milvus_uri:
+        raise InputError(
+            "--store milvus needs --milvus-uri (a file.db for Milvus Lite, or http://host:19530)."
+        )
+    return StoreSpec(
+        s.store,
         s.faiss_factory,
-        approx=(s.approx_threshold, s.approx_factory),
+        s.approx_threshold,
+        s.approx_factory,
+        s.milvus_uri,
+        s.milvus_collection,
+        s.milvus_token,
     )
 
 
@@ -54,7 +76,9 @@ def open_index(
         min(s.chunk_max_tokens, emb.max_tokens), s.chunk_overlap_tokens, s.chunk_header
     )
     return load_index(
-        index_dir or s.index_dir, expected_manifest(emb, writer_chunks, s.faiss_factory)
+        index_dir or s.index_dir,
+        expected_manifest(emb, writer_chunks, s.faiss_factory),
+        store_spec(s.model_copy(update={"store": "faiss"})),  # the manifest names the backend
     )
 
 

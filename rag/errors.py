@@ -5,6 +5,7 @@ from __future__ import annotations
 from index.errors import (
     IndexMissingError,
     IndexWriteError,
+    InputError,
     ManifestMismatchError,
     ModelError,
     ParseError,
@@ -21,10 +22,6 @@ __all__ = [
     "ParseError",
     "UnscRagError",
 ]
-
-
-class InputError(UnscRagError):
-    """The user's input (question, filter, option) is not usable."""
 
 
 class BackendError(UnscRagError):

@@ -63,7 +63,7 @@ class Retriever:
         allowed = self.index.meta.allowed_ids(flt)
         if allowed is not None and len(allowed) == 0:
             return []
-        stages = self._candidates(query, allowed)
+        stages = self._candidates(query, flt, allowed)
         fused = self._fuse(stages)
         passages = self._passages(fused, stages)
         if self.reranker is not None:
@@ -81,12 +81,14 @@ class Retriever:
             )
         return query
 
-    def _candidates(self, query: str, allowed: np.ndarray | None) -> dict[str, dict[int, float]]:
+    def _candidates(
+        self, query: str, flt: Filters, allowed: np.ndarray | None
+    ) -> dict[str, dict[int, float]]:
         """Per stage: FAISS id → score, best first."""
         stages: dict[str, dict[int, float]] = {}
         if self.mode in ("hybrid", "dense"):
             vec = self.embedder.embed([query])
-            scores, ids = self.index.store.search(vec, self.config.dense_depth, allowed)
+            scores, ids = self.index.dense_search(vec, self.config.dense_depth, flt, allowed)
             stages["dense"] = {
                 int(i): float(s) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0
             }

@@ -47,6 +47,18 @@ class Settings(BaseSettings):
         "IVF4096,Flat", description="Approximate FAISS index for large indexes."
     )
     threads: int = Field(2, description="CPU threads for FAISS and the encoder.")
+    encode_processes: int = Field(
+        1, description="Encoder processes for large ingests (one per 2+ cores; 1 = in-process)."
+    )
+    checkpoint_chunks: int = Field(
+        50_000, description="Publish a version every this many embedded chunks (resumable ingest)."
+    )
+    store: str = Field("faiss", description="Vector backend of new indexes: faiss or milvus.")
+    milvus_uri: str = Field(
+        "", description="Milvus Lite file (path.db) or cluster URI (http://host:19530)."
+    )
+    milvus_collection: str = Field("unsc_rag", description="Milvus collection name.")
+    milvus_token: str | None = Field(None, description="Milvus cluster token (user:password).")
     # Retrieval
     k: int = Field(8, description="Passages returned per question.")
     dense_depth: int = Field(60, description="Dense candidates fused per query.")
