@@ -63,7 +63,7 @@ class Retriever:
         allowed = self.index.meta.allowed_ids(flt)
         if allowed is not None and len(allowed) == 0:
             return []
-        stages = self._candidates(query, flt, allowed)
+        stages = self._candidates(query, flt, allowed, k)
         fused = self._fuse(stages)
         passages = self._passages(fused, stages)
         if self.reranker is not None:
@@ -82,19 +82,26 @@ class Retriever:
         return query
 
     def _candidates(
-        self, query: str, flt: Filters, allowed: np.ndarray | None
+        self, query: str, flt: Filters, allowed: np.ndarray | None, k: int
     ) -> dict[str, dict[int, float]]:
         """Per stage: FAISS id → score, best first."""
         stages: dict[str, dict[int, float]] = {}
+        # Candidates are chunks but results are capped per statement: a few long statements
+        # can fill a fixed-depth pool, so the pool grows with k.
+        floor = 4 * k * max(1, self.config.max_per_statement)
         if self.mode in ("hybrid", "dense"):
             vec = self.embedder.embed([query])
-            scores, ids = self.index.dense_search(vec, self.config.dense_depth, flt, allowed)
+            scores, ids = self.index.dense_search(
+                vec, max(self.config.dense_depth, floor), flt, allowed
+            )
             stages["dense"] = {
                 int(i): float(s) for s, i in zip(scores[0], ids[0], strict=True) if i >= 0
             }
         if self.mode in ("hybrid", "bm25"):
             mask = self.index.bm25_mask(allowed)
-            scores, docs = self.index.bm25.search(expand_query(query), self.config.bm25_depth, mask)
+            scores, docs = self.index.bm25.search(
+                expand_query(query), max(self.config.bm25_depth, floor), mask
+            )
             ids = self.index.bm25_ids[docs]
             stages["bm25"] = {int(i): float(s) for s, i in zip(scores, ids, strict=True)}
         return stages

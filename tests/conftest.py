@@ -57,3 +57,26 @@ def retriever(settings, embedder, small_index):
     from rag.components import make_retriever
 
     return make_retriever(settings, embedder=embedder, index=small_index)
+
+
+LLM_ALIAS = "qwen2.5-coder-1.5b-instruct"
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    """xllamacpp's own OpenAI-compatible server on the bundled GGUF, on 127.0.0.1 only."""
+    import xllamacpp
+
+    from rag.backends.gguf import default_model_path
+
+    params = xllamacpp.CommonParams()
+    params.model.path = str(default_model_path())
+    params.n_ctx = 4096
+    params.cpuparams.n_threads = 2
+    params.cpuparams_batch.n_threads = 2
+    params.hostnames = ["127.0.0.1"]
+    params.model_alias = {LLM_ALIAS}
+    params.verbosity = 0
+    server = xllamacpp.Server(params)
+    yield str(server.listening_address)
+    del server

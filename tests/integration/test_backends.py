@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from rag.backends import GenerationParams, make_backend
 from rag.backends.embedded import EmbeddedBackend
-from rag.backends.gguf import default_model_path
 from rag.backends.openai_http import OpenAIBackend
 from rag.errors import BackendError
+from tests.conftest import LLM_ALIAS as ALIAS
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +26,6 @@ CAPITAL = [
     }
 ]
 SHORT = GenerationParams(max_tokens=12, timeout_s=120)
-ALIAS = "qwen2.5-coder-1.5b-instruct"
 
 
 @pytest.fixture(scope="session")
@@ -36,24 +33,6 @@ def embedded() -> EmbeddedBackend:
     backend = EmbeddedBackend(n_ctx=1024)
     backend.load()
     return backend
-
-
-@pytest.fixture(scope="module")
-def server_url() -> Iterator[str]:
-    """xllamacpp's own OpenAI-compatible server on the bundled GGUF, loopback only."""
-    import xllamacpp
-
-    params = xllamacpp.CommonParams()
-    params.model.path = str(default_model_path())
-    params.n_ctx = 1024
-    params.cpuparams.n_threads = 2
-    params.cpuparams_batch.n_threads = 2
-    params.hostnames = ["127.0.0.1"]
-    params.model_alias = {ALIAS}
-    params.verbosity = 0
-    server: Any = xllamacpp.Server(params)
-    yield str(server.listening_address)
-    del server
 
 
 def test_embedded_streams_a_right_answer(embedded: EmbeddedBackend) -> None:
