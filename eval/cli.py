@@ -14,9 +14,10 @@ from rag.settings import Settings
 
 def register(sub: Any) -> None:
     """Add the `eval` command group; each evaluation is one `add_*` function."""
-    p = sub.add_parser("eval", help="evaluate retrieval against a gold question set")
+    p = sub.add_parser("eval", help="evaluate retrieval or answers against a gold question set")
     group = p.add_subparsers(dest="eval_command", required=True)
     add_retrieval(group)
+    add_answers(group)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -64,6 +65,63 @@ def cmd_retrieval(args: argparse.Namespace, s: Settings) -> int:
         paths = write_report(result, args.report)
         print(f"report: {paths['md']}, {paths['png']}", file=sys.stderr)
     return 0
+
+
+def add_answers(group: Any) -> None:
+    """`eval answers`: citation precision/recall, answered and refused shares, seconds."""
+    p = group.add_parser("answers", help="score answers and citations on a question set")
+    _common(p)
+    p.add_argument("--backend", default=None, help="embedded, openai, extractive or a comma list")
+    p.add_argument("--limit", type=int, default=0, help="only the first N questions (0: all)")
+    p.add_argument("--types", default="", help="only these question types (comma list)")
+    p.set_defaults(handler=cmd_answers)
+
+
+def cmd_answers(args: argparse.Namespace, s: Settings) -> int:
+    """Ask every question with each backend; one table row per backend."""
+    from eval.answers import evaluate_answers
+    from eval.datasets import load_questions
+    from eval.report import text_table
+    from rag.components import make_embedder, make_pipeline, open_index
+
+    questions = load_questions(args.questions)
+    if args.types:
+        questions = [q for q in questions if q.type in args.types.split(",")]
+    questions = questions[: args.limit or None]
+    emb = make_embedder(s)
+    index = open_index(s, args.index, emb)
+    runs = {}
+    for name in (args.backend or s.backend).split(","):
+        pipe = make_pipeline(s, backend=name, embedder=emb, index=index)
+        runs[name] = evaluate_answers(pipe, questions, _text_of(index))
+        runs[name] |= {"backend": name, "settings_hash": s.settings_hash()}
+    keys = [
+        "citation_precision",
+        "citation_recall",
+        "answered",
+        "refused_unanswerable",
+        "seconds_p50",
+        "removed_label_shown",
+    ]
+    rows = [["backend", *keys]] + [
+        [n, *(str(r["metrics"][k]) for k in keys)] for n, r in runs.items()
+    ]
+    if args.json_out:
+        write_json(
+            next(iter(runs.values())) if len(runs) == 1 else {"runs": list(runs.values())},
+            args.json_out,
+        )
+    if args.json_out != "-":
+        print(text_table(rows))
+    return 0
+
+
+def _text_of(index: Any) -> Any:
+    def text_of(statement_id: str) -> str | None:
+        st = index.meta.statement(statement_id)
+        return st.text if st else None
+
+    return text_of
 
 
 def write_json(obj: object, dest: str) -> None:

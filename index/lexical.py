@@ -45,6 +45,28 @@ class BM25Index:
         vocab = self._retriever.vocab_dict if self._retriever is not None else {}
         return [t for t in tokens if t in vocab]
 
+    def terms(self, text: str) -> list[str]:
+        """Stemmed, stop-word-free terms of any text, in or out of the vocabulary."""
+        return list(
+            bm25s.tokenize(
+                [text],
+                stopwords="en",
+                stemmer=self._stem.stemWords,
+                return_ids=False,
+                show_progress=False,
+            )[0]
+        )
+
+    def idf(self, term: str) -> float:
+        """log(1 + N / df) of a stemmed term; a term in no document gets the highest weight."""
+        n = max(1, self.n_docs)
+        tid = self._retriever.vocab_dict.get(term) if self._retriever is not None else None
+        if tid is None:
+            return float(np.log1p(n))
+        indptr = self._retriever.scores["indptr"]
+        end = indptr[tid + 1] if tid + 1 < len(indptr) else len(self._retriever.scores["data"])
+        return float(np.log1p(n / max(1, int(end - indptr[tid]))))
+
     def search(
         self, query: str, k: int, mask: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:

@@ -147,6 +147,7 @@ def assemble_pipeline(
         answer_passages=s.answer_passages,
         max_tokens=s.llm_max_tokens,
         refuse_threshold=s.refuse_threshold,
+        min_coverage=s.min_coverage,
         settings_hash=s.settings_hash(),
     )
     checker = CitationChecker(retriever.embedder.embed, threshold=s.support_threshold)

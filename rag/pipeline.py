@@ -16,6 +16,7 @@ from rag.prompt import (
     heuristic_rewrite,
     rewrite_messages,
 )
+from rag.relevance import relevance, relevant_enough
 from rag.retrieve import Retriever
 from rag.types import Answer, Passage
 
@@ -45,6 +46,7 @@ class AnswerConfig:
     answer_passages: int = 4
     max_tokens: int = 320
     refuse_threshold: float = 0.30
+    min_coverage: float = 0.5
     settings_hash: str = ""
     passage_chars: int = 900
     extra: dict[str, str] = field(default_factory=dict)
@@ -86,7 +88,7 @@ class Pipeline:
         yield Event("query", query)
         passages = self.retriever.search(query, self.config.k, filters)
         yield Event("passages", passages=tuple(passages))
-        if not self._relevant(passages):
+        if not self._relevant(query, passages):
             yield Event("answer", answer=self._refusal(question, passages))
             return
         shown = fit_passages(
@@ -120,11 +122,12 @@ class Pipeline:
     def _budget(self) -> int:
         return max(512, self.backend.context_tokens - self.config.max_tokens - 200)
 
-    def _relevant(self, passages: list[Passage]) -> bool:
+    def _relevant(self, query: str, passages: list[Passage]) -> bool:
         if not passages:
             return False
-        dense = [p.scores["dense"] for p in passages if "dense" in p.scores]
-        return not dense or max(dense) >= self.config.refuse_threshold
+        bm25 = self.retriever.index.bm25
+        r = relevance(query, passages, bm25.terms, bm25.idf)
+        return relevant_enough(r, self.config.refuse_threshold, self.config.min_coverage)
 
     def _refusal(self, question: str, closest: list[Passage], raw: str = "") -> Answer:
         return Answer(

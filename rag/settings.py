@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     refuse_threshold: float = Field(
         0.30, description="Below this dense score, nothing is relevant."
     )
+    min_coverage: float = Field(
+        0.5, description="Share of the question's specific terms the top passages must contain."
+    )
     # Serving
     host: str = Field("127.0.0.1", description="Address the app listens on.")
     port: int = Field(7860, description="Port of the app.")

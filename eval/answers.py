@@ -1,0 +1,91 @@
+"""Answer evaluation: citation precision/recall against gold evidence spans, refusals, speed."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from eval.datasets import Question
+from eval.metrics import mean, percentile
+from rag.answer_json import answer_to_json
+from rag.pipeline import Pipeline
+from rag.types import Answer
+
+Span = tuple[str, int, int]  # statement id, start, end
+
+
+def evidence_spans(q: Question, text_of: Any) -> list[Span]:
+    """Gold evidence quotes located in their statements (offsets into the statement text)."""
+    spans = []
+    for ev in q.evidence:
+        text = text_of(ev["statement_id"]) or ""
+        at = text.find(ev["quote"])
+        if at >= 0:
+            spans.append((ev["statement_id"], at, at + len(ev["quote"])))
+    return spans
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a[0] == b[0] and a[1] < b[2] and b[1] < a[2]
+
+
+def score_answer(answer: Answer, q: Question, gold_spans: list[Span]) -> dict[str, Any]:
+    """Per-question scores: which citations hit gold evidence, which gold spans were cited."""
+    cited = [(c.passage.statement_id, c.passage.start, c.passage.end) for c in answer.citations()]
+    correct = [any(_overlaps(c, g) for g in gold_spans) for c in cited]
+    covered = [any(_overlaps(c, g) for c in cited) for g in gold_spans]
+    shown_text = answer.text
+    return {
+        "n_citations": len(cited),
+        "n_correct_citations": sum(correct),
+        "gold_spans": len(gold_spans),
+        "gold_spans_cited": sum(covered),
+        "unsupported_sentences": sum(not s.supported for s in answer.sentences),
+        # A removed label must never reach the user; checked here on what is shown.
+        "removed_label_shown": any(f"[{n}]" in shown_text for n in answer.removed_labels),
+    }
+
+
+def evaluate_answers(
+    pipeline: Pipeline, questions: Sequence[Question], text_of: Any
+) -> dict[str, Any]:
+    """Ask every question; aggregate citation precision/recall, answer and refusal rates, speed."""
+    rows = []
+    for q in questions:
+        t0 = time.perf_counter()
+        answer = pipeline.ask(q.question, None, q.filters)
+        seconds = time.perf_counter() - t0
+        row = {"qid": q.qid, "type": q.type, "answerable": q.answerable, "seconds": seconds}
+        row |= score_answer(answer, q, evidence_spans(q, text_of))
+        rows.append(row | answer_to_json(answer))
+    return {"n": len(rows), "metrics": aggregate_answers(rows), "per_question": rows}
+
+
+def aggregate_answers(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Citation precision (micro), citation recall, answered and refused shares, seconds."""
+    answerable = [r for r in rows if r["answerable"]]
+    unanswerable = [r for r in rows if not r["answerable"]]
+    n_cit = sum(r["n_citations"] for r in answerable)
+    spans = sum(r["gold_spans"] for r in answerable)
+    secs = [r["seconds"] for r in rows]
+    return {
+        "citation_precision": _ratio(sum(r["n_correct_citations"] for r in answerable), n_cit),
+        "citation_recall": _ratio(sum(r["gold_spans_cited"] for r in answerable), spans),
+        "answered": _ratio(sum(not r["refused"] for r in answerable), len(answerable)),
+        "refused_unanswerable": _ratio(sum(r["refused"] for r in unanswerable), len(unanswerable)),
+        "unsupported_sentences_flagged": sum(r["unsupported_sentences"] for r in rows),
+        "removed_label_shown": sum(r["removed_label_shown"] for r in rows),
+        "seconds_p50": _round(percentile(secs, 50)),
+        "seconds_mean": _round(mean(secs)),
+        "n_answerable": len(answerable),
+        "n_unanswerable": len(unanswerable),
+    }
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+def _round(x: float | None) -> float | None:
+    return round(x, 2) if x is not None else None

@@ -1,0 +1,53 @@
+"""Is anything retrieved relevant enough to answer? Features for the refusal gate (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rag.types import Passage
+
+Terms = Callable[[str], list[str]]
+Weight = Callable[[str], float]
+
+# Words of questions and of UN boilerplate that every passage "covers"; stemmed at use.
+GENERIC = (
+    "say said says tell told what which who whom whose when where why how did does do "
+    "council security united nations statement statements delegation delegations country "
+    "countries meeting meetings speaker speakers representative member members state states "
+    "mention mentioned mentions talk talked speak spoke view views position regard regarding "
+    "according think thought believe argue argued claim claimed raise raised call called "
+    "about also any some there their they this that these those with from into over"
+)
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """The evidence the gate weighs: best dense score, and how much of the question is covered."""
+
+    dense_max: float | None
+    coverage: float  # idf-weighted share of the question's specific terms in the top passages
+    missing: tuple[str, ...]
+
+
+def relevance(
+    question: str, passages: list[Passage], terms: Terms, weight: Weight, top: int = 4
+) -> Relevance:
+    """Features of the top passages against the question (rare terms weigh more)."""
+    generic = set(terms(GENERIC))
+    wanted = [t for t in dict.fromkeys(terms(question)) if t not in generic]
+    present: set[str] = set()
+    for p in passages[:top]:
+        present.update(terms(f"{p.label()} {p.statement.agenda} {p.text}"))
+    missing = tuple(t for t in wanted if t not in present)
+    total = sum(weight(t) for t in wanted)
+    coverage = 1.0 - sum(weight(t) for t in missing) / total if total else 1.0
+    dense = [p.scores["dense"] for p in passages if "dense" in p.scores]
+    return Relevance(max(dense) if dense else None, coverage, missing)
+
+
+def relevant_enough(r: Relevance, min_dense: float, min_coverage: float) -> bool:
+    """The gate: refuse when the best passage is far from the question or misses its specifics."""
+    if r.dense_max is not None and r.dense_max < min_dense:
+        return False
+    return r.coverage >= min_coverage
