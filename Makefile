@@ -9,6 +9,7 @@ BROWSER_STAMP := $(VENV)/.browser-installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
+export GRADIO_ANALYTICS_ENABLED := False
 
 .PHONY: setup run test lint unit index bench clean
 

@@ -188,10 +188,15 @@ class MetaStore:
 
     def corpus_hash(self) -> str:
         """Hash over every statement id and text hash: the identity of the indexed corpus."""
-        h = hashlib.sha256()
-        for sid, th in self.db.execute("SELECT id, text_hash FROM statements ORDER BY id"):
-            h.update(f"{sid}\x00{th}\n".encode())
-        return h.hexdigest()[:20]
+        return corpus_hash_of(self.db.execute("SELECT id, text_hash FROM statements"))
+
+
+def corpus_hash_of(pairs: Iterable[tuple[str, str]]) -> str:
+    """Order-free hash of (statement id, text hash) pairs."""
+    h = hashlib.sha256()
+    for sid, th in sorted(pairs):
+        h.update(f"{sid}\x00{th}\n".encode())
+    return h.hexdigest()[:20]
 
 
 def _where(f: Filters) -> tuple[str, list[object]]:
