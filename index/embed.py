@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -12,6 +14,9 @@ import numpy as np
 from index.errors import ModelError
 
 _CACHE: dict[tuple[str, str], Any] = {}
+# A query is a handful of texts: one thread encodes it in ~10 ms, while two threads spin
+# against any other busy process (482 ms vs 12.5 ms measured under load on 2 cores).
+SMALL_BATCH = 8
 _LOCK = threading.Lock()
 
 
@@ -63,6 +68,10 @@ class SentenceTransformerEmbedder:
         """Encode in batches; vectors come back normalised for inner-product search."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        with _threads(1 if len(texts) <= SMALL_BATCH else None):
+            return self._encode(texts)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
         if self.processes > 1 and self._pool is None and len(texts) >= 4 * self.batch_size:
             # several encoder processes pay off only on many cores and large batches
             self._pool = self._model.start_multi_process_pool(["cpu"] * self.processes)
@@ -78,6 +87,21 @@ class SentenceTransformerEmbedder:
     def count_tokens(self, text: str) -> int:
         """Word pieces without special tokens, no truncation (so over-long text is visible)."""
         return len(self._tok(text, add_special_tokens=False, truncation=False)["input_ids"])
+
+
+@contextmanager
+def _threads(n: int | None) -> Iterator[None]:
+    """Run torch with n threads for the block (None: leave as is)."""
+    import torch
+
+    before = torch.get_num_threads()
+    if n is not None and n != before:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)
 
 
 def _load(path: Path, backend: str) -> Any:
