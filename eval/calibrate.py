@@ -71,11 +71,25 @@ def support_pairs(
         if not q.answerable or not q.answer:
             continue
         passages = retriever.search(q.question, 8, q.filters)
-        gold = [p for p in passages if p.statement_id in q.gold_ids]
         wrong = [p for p in passages if p.statement_id not in q.gold_ids]
-        for group, label in ((gold[:1], True), (wrong[:1], False)):
+        for group, label in ((_evidence_chunks(retriever, q)[:1], True), (wrong[:1], False)):
             pairs += [(_support(checker, q.answer, p), label) for p in group]
     return pairs
+
+
+def _evidence_chunks(retriever: Retriever, q: Question) -> list[Passage]:
+    """The indexed chunks that contain a gold evidence quote."""
+    meta, out = retriever.index.meta, []
+    for ev in q.evidence:
+        st = meta.statement(ev["statement_id"])
+        at = st.text.find(ev["quote"]) if st else -1
+        if st is None or at < 0:
+            continue
+        for row in meta.statement_chunks(st.id):
+            if row["start"] <= at and at + len(ev["quote"]) <= row["end"]:
+                out.append(Passage(row["chunk_id"], st, row["start"], row["end"], 1.0))
+                break
+    return out
 
 
 def _support(checker: CitationChecker, claim: str, p: Passage) -> float:

@@ -137,7 +137,7 @@ def cmd_calibrate(args: argparse.Namespace, s: Settings) -> int:
     grid = gate_grid(
         gate_features(retriever, questions, s.k),
         (0.2, 0.25, 0.3, 0.35, 0.4),
-        (0.0, 0.3, 0.4, 0.5, 0.6, 0.7),
+        (0.0, 0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7),
     )
     keys = list(grid[0])
     print(text_table([keys] + [[str(g[k]) for k in keys] for g in grid]))

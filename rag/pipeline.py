@@ -46,7 +46,7 @@ class AnswerConfig:
     answer_passages: int = 4
     max_tokens: int = 320
     refuse_threshold: float = 0.30
-    min_coverage: float = 0.5
+    min_coverage: float = 0.6
     settings_hash: str = ""
     passage_chars: int = 900
     extra: dict[str, str] = field(default_factory=dict)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from difflib import get_close_matches
 
 from rag.types import Passage
 
@@ -17,7 +19,12 @@ GENERIC = (
     "countries meeting meetings speaker speakers representative member members state states "
     "mention mentioned mentions talk talked speak spoke view views position regard regarding "
     "according think thought believe argue argued claim claimed raise raised call called "
-    "about also any some there their they this that these those with from into over"
+    "about also any some there their they this that these those with from into over "
+    "had has have was were been being would could should might must may can will she her "
+    "his him its our your use used make made give gave take took told began begin still "
+    "quote quoted cite cited refer referred describe described recall recalled reply replied "
+    "word words phrase remark remarks comment comments respond responded react reacted "
+    "exact exactly roughly approximately number figure share per cent percent"
 )
 
 
@@ -38,12 +45,24 @@ def relevance(
     wanted = [t for t in dict.fromkeys(terms(question)) if t not in generic]
     present: set[str] = set()
     for p in passages[:top]:
-        present.update(terms(f"{p.label()} {p.statement.agenda} {p.text}"))
-    missing = tuple(t for t in wanted if t not in present)
+        when = _spelled_date(p.statement.date)  # questions say "September 2020", records ISO
+        present.update(terms(f"{p.label()} {when} {p.statement.agenda} {p.text}"))
+    # A typo ("kazakstan", "securty") still counts as present when a close spelling is.
+    missing = tuple(
+        t for t in wanted if t not in present and not get_close_matches(t, present, 1, 0.8)
+    )
     total = sum(weight(t) for t in wanted)
     coverage = 1.0 - sum(weight(t) for t in missing) / total if total else 1.0
     dense = [p.scores["dense"] for p in passages if "dense" in p.scores]
     return Relevance(max(dense) if dense else None, coverage, missing)
+
+
+def _spelled_date(iso: str) -> str:
+    try:
+        d = date.fromisoformat(iso)
+    except ValueError:
+        return ""
+    return f"{d.day} {d.strftime('%B')} {d.year}"
 
 
 def relevant_enough(r: Relevance, min_dense: float, min_coverage: float) -> bool:

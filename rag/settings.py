@@ -95,12 +95,16 @@ class Settings(BaseSettings):
     answer_passages: int = Field(
         4, description="Passages given to the LLM (few for a 1.5B model on CPU)."
     )
-    support_threshold: float = Field(0.45, description="Min support score of a cited sentence.")
+    support_threshold: float = Field(
+        0.55, description="Min support score of a cited sentence (calibrated: eval calibrate)."
+    )
     refuse_threshold: float = Field(
         0.30, description="Below this dense score, nothing is relevant."
     )
     min_coverage: float = Field(
-        0.5, description="Share of the question's specific terms the top passages must contain."
+        0.6,
+        description="Share (idf-weighted) of the question's specific terms the top passages "
+        "must contain, else refuse (calibrated: eval calibrate).",
     )
     # Serving
     host: str = Field("127.0.0.1", description="Address the app listens on.")
