@@ -55,6 +55,19 @@ def is_refusal(raw: str) -> bool:
     return bool(_REFUSAL.search(raw)) and len(_LABEL.findall(raw)) <= 1
 
 
+_LABEL_RUN = re.compile(r"(?:\s*\[\d+\]){3,}")
+
+
+def trim_generation(raw: str) -> str:
+    """Cut degenerate output: a run of 3+ labels ends it; an unfinished last sentence is dropped."""
+    m = _LABEL_RUN.search(raw)
+    text = raw[: m.start()] if m else raw
+    parts = split_answer(text)
+    if parts and not re.search(r"[.!?][\"”’')]*(\s*\[\d+(?:\s*[,;]\s*\d+)*\])*$", parts[-1]):
+        parts = parts[:-1]  # the model hit its token limit mid-sentence
+    return " ".join(parts)
+
+
 def split_answer(raw: str) -> list[str]:
     """Answer sentences, each keeping the labels that follow it."""
     text = " ".join(raw.split())

@@ -148,6 +148,8 @@ def assemble_pipeline(
         max_tokens=s.llm_max_tokens,
         refuse_threshold=s.refuse_threshold,
         min_coverage=s.min_coverage,
+        passage_chars=s.passage_chars,
+        timeout_s=s.llm_timeout_s,
         settings_hash=s.settings_hash(),
     )
     checker = CitationChecker(retriever.embedder.embed, threshold=s.support_threshold)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from index.types import Filters
 from rag.backends.base import Backend, GenerationParams, complete
-from rag.cite import CitationChecker, is_refusal
+from rag.cite import CitationChecker, is_refusal, trim_generation
 from rag.prompt import (
     answer_messages,
     clean_rewrite,
@@ -48,7 +48,8 @@ class AnswerConfig:
     refuse_threshold: float = 0.30
     min_coverage: float = 0.6
     settings_hash: str = ""
-    passage_chars: int = 900
+    passage_chars: int = 700
+    timeout_s: float = 300.0
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -98,9 +99,14 @@ class Pipeline:
             self.retriever.embedder.count_tokens,
         )
         raw = ""
+        params = GenerationParams(
+            max_tokens=self.config.max_tokens,
+            stop=("\n\n",),  # one paragraph: small models ramble on after a blank line
+            repeat_penalty=1.15,
+            timeout_s=self.config.timeout_s,
+        )
         for delta in self.backend.stream(
-            answer_messages(question, shown, self.config.passage_chars),
-            GenerationParams(max_tokens=self.config.max_tokens),
+            answer_messages(question, shown, self.config.passage_chars), params
         ):
             raw += delta
             yield Event("token", delta)
@@ -145,7 +151,7 @@ class Pipeline:
     ) -> Answer:
         if is_refusal(raw):
             return self._refusal(question, retrieved, raw)
-        sentences, removed = self.checker.check(raw, shown)
+        sentences, removed = self.checker.check(trim_generation(raw), shown)
         if not sentences:
             return self._refusal(question, retrieved, raw)
         return Answer(

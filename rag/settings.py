@@ -81,7 +81,7 @@ class Settings(BaseSettings):
         description="Where the packaged GGUF is assembled.",
     )
     llm_context_tokens: int = Field(4096, description="Context window given to the embedded model.")
-    llm_max_tokens: int = Field(320, description="Longest answer, in tokens.")
+    llm_max_tokens: int = Field(200, description="Longest answer, in tokens.")
     openai_base_url: str = Field(
         "http://127.0.0.1:8080/v1", description="OpenAI-compatible server URL."
     )
@@ -93,8 +93,10 @@ class Settings(BaseSettings):
         120.0, description="Timeout per request to the server, in seconds."
     )
     answer_passages: int = Field(
-        4, description="Passages given to the LLM (few for a 1.5B model on CPU)."
+        3, description="Passages given to the LLM (few for a 1.5B model on CPU)."
     )
+    passage_chars: int = Field(700, description="Longest passage text put in the prompt.")
+    llm_timeout_s: float = Field(300.0, description="Longest wait for one answer, in seconds.")
     support_threshold: float = Field(
         0.55, description="Min support score of a cited sentence (calibrated: eval calibrate)."
     )

@@ -22,6 +22,7 @@ class GenerationParams:
     temperature: float = 0.0
     stop: tuple[str, ...] = ()
     timeout_s: float = 120.0
+    repeat_penalty: float = 1.0  # >1 discourages loops (small models copy and repeat); 1 = off
 
 
 @runtime_checkable

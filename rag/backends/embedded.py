@@ -86,6 +86,8 @@ def _request(messages: list[Message], params: GenerationParams) -> dict[str, Any
     }
     if params.stop:
         body["stop"] = list(params.stop)
+    if params.repeat_penalty != 1.0:
+        body["repeat_penalty"] = params.repeat_penalty
     return body
 
 

@@ -93,3 +93,11 @@ def test_split_and_labels():
 )
 def test_refusal_detection(raw, refused):
     assert is_refusal(raw) is refused
+
+
+def test_degenerate_generation_is_trimmed():
+    from rag.cite import trim_generation
+
+    raw = "Kazakhstan named Sahara. [2] It values peace. [2] At present it is fielding its [3] [4] [5] [6] [7]"
+    assert trim_generation(raw) == "Kazakhstan named Sahara. [2] It values peace. [2]"
+    assert trim_generation("France agreed [1]. And then") == "France agreed [1]."
