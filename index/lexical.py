@@ -35,15 +35,8 @@ class BM25Index:
 
     def query_terms(self, query: str) -> list[str]:
         """The stemmed, stop-word-free terms of a query that exist in the vocabulary."""
-        tokens = bm25s.tokenize(
-            [query],
-            stopwords="en",
-            stemmer=self._stem.stemWords,
-            return_ids=False,
-            show_progress=False,
-        )[0]
         vocab = self._retriever.vocab_dict if self._retriever is not None else {}
-        return [t for t in tokens if t in vocab]
+        return [t for t in self.terms(query) if t in vocab]
 
     def terms(self, text: str) -> list[str]:
         """Stemmed, stop-word-free terms of any text, in or out of the vocabulary."""

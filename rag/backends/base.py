@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from rag.errors import BackendError
 
@@ -42,6 +42,19 @@ def complete(
 ) -> str:
     """Return the whole answer of `backend`: its stream joined."""
     return "".join(backend.stream(messages, params or GenerationParams()))
+
+
+def request_body(messages: list[Message], params: GenerationParams) -> dict[str, Any]:
+    """The OpenAI-style chat body both backends send (streaming, greedy by default)."""
+    body: dict[str, Any] = {
+        "messages": messages,
+        "stream": True,
+        "max_tokens": params.max_tokens,
+        "temperature": params.temperature,
+    }
+    if params.stop:
+        body["stop"] = list(params.stop)
+    return body
 
 
 def check_messages(messages: list[Message]) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rag.backends.base import GenerationParams, Message, check_messages
+from rag.backends.base import GenerationParams, Message, check_messages, request_body
 from rag.backends.gguf import DEFAULT_CACHE_DIR, default_model_path
 from rag.errors import BackendError, ModelError
 
@@ -78,14 +78,7 @@ class EmbeddedBackend:
 
 def _request(messages: list[Message], params: GenerationParams) -> dict[str, Any]:
     """The OpenAI-style body; the server applies the chat template stored in the GGUF."""
-    body: dict[str, Any] = {
-        "messages": messages,
-        "stream": True,
-        "max_tokens": params.max_tokens,
-        "temperature": params.temperature,
-    }
-    if params.stop:
-        body["stop"] = list(params.stop)
+    body = request_body(messages, params)
     if params.repeat_penalty != 1.0:
         body["repeat_penalty"] = params.repeat_penalty
     return body

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from rag.backends.base import GenerationParams, Message, check_messages
+from rag.backends.base import GenerationParams, Message, check_messages, request_body
 from rag.errors import BackendError
 
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
@@ -62,16 +62,7 @@ class OpenAIBackend:
             ) from exc
 
     def _body(self, messages: list[Message], params: GenerationParams) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "model": self.model,
-            "messages": messages,
-            "stream": True,
-            "max_tokens": params.max_tokens,
-            "temperature": params.temperature,
-        }
-        if params.stop:
-            body["stop"] = list(params.stop)
-        return body
+        return {"model": self.model, **request_body(messages, params)}
 
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
