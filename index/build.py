@@ -128,8 +128,12 @@ class IndexWriter:
                     (rec, chunk_statement(rec, self.embedder.count_tokens, self.chunking))
                 )
                 if sum(len(c) for _, c in pending) >= BATCH:
-                    embedded += st.write(pending, progress)
-                    summary.chunks_embedded, pending = summary.chunks_embedded + embedded, []
+                    done = st.write(pending, progress)
+                    embedded, summary.chunks_embedded, pending = (
+                        embedded + done,
+                        summary.chunks_embedded + done,
+                        [],
+                    )
                     if self.checkpoint_chunks and embedded >= self.checkpoint_chunks:
                         return False
             summary.chunks_embedded += st.write(pending, progress)

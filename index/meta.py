@@ -194,7 +194,7 @@ class MetaStore:
 def corpus_hash_of(pairs: Iterable[tuple[str, str]]) -> str:
     """Order-free hash of (statement id, text hash) pairs."""
     h = hashlib.sha256()
-    for sid, th in sorted(pairs):
+    for sid, th in sorted((str(a), str(b)) for a, b in pairs):
         h.update(f"{sid}\x00{th}\n".encode())
     return h.hexdigest()[:20]
 
