@@ -66,3 +66,13 @@ def test_diversify_caps_per_statement_and_merge_joins_neighbours():
 def test_query_expansion_adds_long_country_names():
     assert "United Kingdom" in expand_query("what did the UK say")
     assert expand_query("peacekeeping") == "peacekeeping"
+
+
+def test_long_passage_keeps_the_part_that_bears_on_the_question():
+    from rag.prompt import excerpt
+
+    filler = " ".join(f"Sentence {i} talks about procedure and thanks." for i in range(30))
+    text = f"{filler} Kazakhstan served in Western Sahara and Cote d'Ivoire. {filler}"
+    out = excerpt(text, "Where did Kazakhstan serve as peacekeepers, Western Sahara?", 300)
+    assert "Western Sahara and Cote d'Ivoire." in out and len(out) <= 310
+    assert out.startswith("… ") and out.endswith(" …")
