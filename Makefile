@@ -53,8 +53,11 @@ index: setup
 	$(BIN)/unsc-rag build-bundle
 
 bench: setup
+	$(BIN)/pip install -q -r requirements-bench.txt  # the LangChain baseline, for comparison only
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/retrieval.py
+	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/llm.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
