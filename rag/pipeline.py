@@ -152,7 +152,7 @@ class Pipeline:
         if is_refusal(raw):
             return self._refusal(question, retrieved, raw)
         sentences, removed = self.checker.check(trim_generation(raw), shown)
-        if not sentences:
+        if not any(s.supported for s in sentences):  # nothing the statements back: do not guess
             return self._refusal(question, retrieved, raw)
         return Answer(
             question,
