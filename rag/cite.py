@@ -146,8 +146,10 @@ class CitationChecker:
         span_vecs: list[np.ndarray],
     ) -> AnswerSentence:
         good = [c for c in cites if c.supported]
-        if good:
-            return AnswerSentence(claim, tuple(cites), supported=True)
+        if (
+            good
+        ):  # a label whose passage does not back the sentence is not shown beside one that does
+            return AnswerSentence(claim, tuple(good), supported=True)
         # No cited passage supports it: attach the best passage if it clearly does, else flag.
         best = max(
             (

@@ -101,3 +101,8 @@ def test_degenerate_generation_is_trimmed():
     raw = "Kazakhstan named Sahara. [2] It values peace. [2] At present it is fielding its [3] [4] [5] [6] [7]"
     assert trim_generation(raw) == "Kazakhstan named Sahara. [2] It values peace. [2]"
     assert trim_generation("France agreed [1]. And then") == "France agreed [1]."
+
+
+def test_unsupporting_label_is_dropped_beside_a_supporting_one():
+    sentences, _ = check("France supports the ceasefire in Idlib [1] [2].")
+    assert [c.n for c in sentences[0].citations] == [1] and sentences[0].supported
