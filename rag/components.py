@@ -16,7 +16,7 @@ from rag.cite import CitationChecker
 from rag.errors import InputError
 from rag.pipeline import AnswerConfig, Pipeline
 from rag.rerank import CrossEncoderReranker
-from rag.retrieve import MODES, Mode, RetrievalConfig, Retriever
+from rag.retrieve import RetrievalConfig, Retriever
 from rag.settings import Settings
 
 
@@ -106,13 +106,7 @@ def make_retriever(
     emb = embedder or make_embedder(s)
     idx = index or open_index(s, index_dir, emb)
     reranker = CrossEncoderReranker(s.reranker_path) if s.reranker_path else None
-    return Retriever(idx, emb, retrieval_config(s), mode=_mode(mode), reranker=reranker)
-
-
-def _mode(mode: str) -> Mode:
-    if mode not in MODES:
-        raise InputError(f"Unknown retriever {mode!r}: use one of {', '.join(MODES)}.")
-    return mode
+    return Retriever(idx, emb, retrieval_config(s), mode=mode, reranker=reranker)
 
 
 def make_backend(s: Settings, name: str | None = None, embedder: Embedder | None = None) -> Backend:

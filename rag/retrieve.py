@@ -43,7 +43,7 @@ class Retriever:
         index: LoadedIndex,
         embedder: Embedder,
         config: RetrievalConfig = RetrievalConfig(),
-        mode: Mode = "hybrid",
+        mode: str = "hybrid",
         reranker: Reranker | None = None,
     ) -> None:
         if mode not in MODES:
