@@ -8,6 +8,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -185,6 +186,17 @@ class MetaStore:
         assert re.fullmatch(r"[a-z_]+|substr\(date, 1, 4\)", expr)
         q = f"SELECT COALESCE({expr}, ''), COUNT(*) FROM statements GROUP BY 1 ORDER BY 2 DESC"
         return {str(k): int(v) for k, v in self.db.execute(q)}
+
+    def summary(self) -> dict[str, Any]:
+        """Counts of statements and chunks, and statements by collection, year, country, meeting."""
+        return {
+            "statements": self.count("statements"),
+            "chunks": self.count("chunks"),
+            "by_collection": self.group_counts("collection"),
+            "by_year": dict(sorted(self.group_counts("year").items())),
+            "by_country": self.group_counts("country"),
+            "by_meeting": self.group_counts("symbol_base"),
+        }
 
     def corpus_hash(self) -> str:
         """Hash over every statement id and text hash: the identity of the indexed corpus."""

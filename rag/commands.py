@@ -182,16 +182,8 @@ def cmd_remove(args: argparse.Namespace, s: Settings) -> int:
 def stats(s: Settings, index_dir: Path | None) -> dict[str, Any]:
     """Counts by collection, year, country and meeting."""
     idx = open_index(s, index_dir)
-    m = idx.meta
-    return {
-        "statements": m.count("statements"),
-        "chunks": m.count("chunks"),
-        "by_collection": m.group_counts("collection"),
-        "by_year": dict(sorted(m.group_counts("year").items())),
-        "by_country": m.group_counts("country"),
-        "meetings": len(m.group_counts("symbol_base")),
-        "manifest": idx.manifest.__dict__,
-    }
+    summary = idx.meta.summary()
+    return summary | {"meetings": len(summary["by_meeting"]), "manifest": idx.manifest.__dict__}
 
 
 def cmd_stats(args: argparse.Namespace, s: Settings) -> int:

@@ -80,11 +80,4 @@ class Engine:
 
     def stats(self) -> dict[str, Any]:
         """Counts for the Library tab."""
-        m = self.index.meta
-        return {
-            "statements": m.count("statements"),
-            "chunks": m.count("chunks"),
-            "by_year": dict(sorted(m.group_counts("year").items())),
-            "by_country": m.group_counts("country"),
-            "by_meeting": m.group_counts("symbol_base"),
-        }
+        return self.index.meta.summary()
