@@ -34,11 +34,14 @@ def score_answer(answer: Answer, q: Question, gold_spans: list[Span]) -> dict[st
     """Per-question scores: which citations hit gold evidence, which gold spans were cited."""
     cited = [(c.passage.statement_id, c.passage.start, c.passage.end) for c in answer.citations()]
     correct = [any(_overlaps(c, g) for g in gold_spans) for c in cited]
+    gold_statements = {g[0] for g in gold_spans}
     covered = [any(_overlaps(c, g) for c in cited) for g in gold_spans]
     shown_text = answer.text
     return {
         "n_citations": len(cited),
         "n_correct_citations": sum(correct),
+        # Right speaker, maybe another paragraph: the attribution users check first.
+        "n_statement_citations": sum(c[0] in gold_statements for c in cited),
         "gold_spans": len(gold_spans),
         "gold_spans_cited": sum(covered),
         "unsupported_sentences": sum(not s.supported for s in answer.sentences),
@@ -71,6 +74,9 @@ def aggregate_answers(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     secs = [r["seconds"] for r in rows]
     return {
         "citation_precision": _ratio(sum(r["n_correct_citations"] for r in answerable), n_cit),
+        "statement_precision": _ratio(
+            sum(r.get("n_statement_citations", 0) for r in answerable), n_cit
+        ),
         "citation_recall": _ratio(sum(r["gold_spans_cited"] for r in answerable), spans),
         "answered": _ratio(sum(not r["refused"] for r in answerable), len(answerable)),
         "refused_unanswerable": _ratio(sum(r["refused"] for r in unanswerable), len(unanswerable)),

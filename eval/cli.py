@@ -98,6 +98,7 @@ def cmd_answers(args: argparse.Namespace, s: Settings) -> int:
         runs[name] |= {"backend": name, "settings_hash": s.settings_hash()}
     keys = [
         "citation_precision",
+        "statement_precision",
         "citation_recall",
         "answered",
         "refused_unanswerable",

@@ -77,6 +77,21 @@ def ndcg_at_k(ranking: Sequence[str], gold: Iterable[str], k: int = 10) -> float
     return dcg / ideal
 
 
+Span = tuple[str, int, int]  # statement id, start, end (character offsets)
+
+
+def evidence_rank(passages: Sequence[Span], gold: Iterable[Span]) -> int | None:
+    """1-based rank of the first passage overlapping a gold evidence span, or None.
+
+    Passage level, unlike the statement metrics: the passage an answer would cite.
+    """
+    spans = list(gold)
+    for rank, (sid, start, end) in enumerate(passages, start=1):
+        if any(g[0] == sid and start < g[2] and g[1] < end for g in spans):
+            return rank
+    return None
+
+
 def percentile(values: Sequence[float], q: float) -> float | None:
     """The q-th percentile (0–100) with linear interpolation, None for no values."""
     if not 0 <= q <= 100:
@@ -110,7 +125,9 @@ def aggregate(
     scores: Sequence[dict[str, float]], latencies_ms: Sequence[float], keys: Sequence[str]
 ) -> dict[str, float | None]:
     """Mean of each metric key over the scored questions, plus p50/p95 latency over all."""
-    out: dict[str, float | None] = {key: _round(mean([s[key] for s in scores])) for key in keys}
+    out: dict[str, float | None] = {
+        key: _round(mean([s[key] for s in scores if key in s])) for key in keys
+    }
     out["latency_ms_p50"] = _round(percentile(latencies_ms, 50), 2)
     out["latency_ms_p95"] = _round(percentile(latencies_ms, 95), 2)
     return out

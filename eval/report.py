@@ -9,7 +9,14 @@ from typing import Any
 
 from rag.errors import InputError
 
-SUMMARY_COLUMNS = ("mrr@10", "ndcg@10", "latency_ms_p50", "latency_ms_p95")
+SUMMARY_COLUMNS = (
+    "mrr@10",
+    "ndcg@10",
+    "evidence@1",
+    "evidence@5",
+    "latency_ms_p50",
+    "latency_ms_p95",
+)
 
 
 def _cell(value: object, column: str = "") -> str:

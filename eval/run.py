@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from eval.datasets import Question, load_questions
-from eval.metrics import aggregate, dedupe, hit_rank, metric_keys, score_ranking
+from eval.metrics import aggregate, dedupe, evidence_rank, hit_rank, metric_keys, score_ranking
 from rag.errors import InputError
 from rag.retrieve import MODES, Retriever
 from rag.settings import Settings
+from rag.types import Passage
 
 DEFAULT_KS: tuple[int, ...] = (1, 5, 10, 20)
+EVIDENCE_KS: tuple[int, ...] = (1, 3, 5)  # passage level: what an answer is given to cite
 
 
 def parse_modes(spec: str | Iterable[str]) -> list[str]:
@@ -71,7 +73,7 @@ def evaluate_retrieval(
     if questions:
         retriever.search(questions[0].question, 1, questions[0].filters)  # warm-up, not timed
     rows = [_run_one(retriever, q, k_passages, depth, ks) for q in questions]
-    keys = metric_keys(ks)
+    keys = metric_keys(ks) + [f"evidence@{k}" for k in EVIDENCE_KS]
     by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_type[row["type"]].append(row)
@@ -105,7 +107,25 @@ def _run_one(
         "latency_ms": round(latency, 2),
     }
     row["scores"] = score_ranking(retrieved, q.gold_ids, ks) if q.gold_ids else None
+    gold = _evidence_spans(q, passages)
+    if row["scores"] is not None and gold:
+        rank = evidence_rank([(p.statement_id, p.start, p.end) for p in passages], gold)
+        row["evidence_rank"] = rank
+        row["scores"] |= {
+            f"evidence@{k}": float(rank is not None and rank <= k) for k in EVIDENCE_KS
+        }
     return row
+
+
+def _evidence_spans(q: Question, passages: Sequence[Passage]) -> list[tuple[str, int, int]]:
+    """Gold evidence quotes located in the retrieved statements' texts."""
+    texts = {p.statement_id: p.statement.text for p in passages}
+    spans = []
+    for ev in q.evidence:
+        at = texts.get(ev.get("statement_id", ""), "").find(ev.get("quote", "") or "\0")
+        if at >= 0:
+            spans.append((ev["statement_id"], at, at + len(ev["quote"])))
+    return spans
 
 
 def _summary(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> dict[str, float | None]:

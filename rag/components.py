@@ -14,6 +14,7 @@ from rag.backends.extractive import ExtractiveBackend
 from rag.backends.registry import make_backend as registry_make_backend
 from rag.cite import CitationChecker
 from rag.errors import InputError
+from rag.evidence import EvidenceConfig, EvidenceRanker
 from rag.pipeline import AnswerConfig, Pipeline
 from rag.rerank import CrossEncoderReranker
 from rag.retrieve import RetrievalConfig, Retriever
@@ -147,7 +148,16 @@ def assemble_pipeline(
         settings_hash=s.settings_hash(),
     )
     checker = CitationChecker(retriever.embedder.embed, threshold=s.support_threshold)
-    return Pipeline(retriever, backend, checker, config)
+    return Pipeline(retriever, backend, checker, config, make_evidence(s, retriever))
+
+
+def make_evidence(s: Settings, retriever: Retriever) -> EvidenceRanker | None:
+    """Sentence-level evidence ranking over the retriever's embedder and BM25 terms."""
+    if s.evidence_margin < 0:
+        return None
+    bm25 = retriever.index.bm25
+    config = EvidenceConfig(margin=s.evidence_margin)
+    return EvidenceRanker(retriever.embedder.embed, bm25.terms, bm25.idf, config)
 
 
 def make_pipeline(

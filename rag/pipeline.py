@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from index.types import Filters
 from rag.backends.base import Backend, GenerationParams, complete
 from rag.cite import CitationChecker, is_refusal, trim_generation
+from rag.evidence import EvidenceRanker
 from rag.prompt import (
     answer_messages,
     clean_rewrite,
@@ -57,7 +58,12 @@ class Pipeline:
     """Answers questions with one retriever, one backend and one citation checker."""
 
     def __init__(
-        self, retriever: Retriever, backend: Backend, checker: CitationChecker, config: AnswerConfig
+        self,
+        retriever: Retriever,
+        backend: Backend,
+        checker: CitationChecker,
+        config: AnswerConfig,
+        evidence: EvidenceRanker | None = None,
     ) -> None:
         self.retriever, self.backend, self.checker, self.config = (
             retriever,
@@ -65,6 +71,7 @@ class Pipeline:
             checker,
             config,
         )
+        self.evidence = evidence
 
     def ask(
         self,
@@ -93,7 +100,7 @@ class Pipeline:
             yield Event("answer", answer=self._refusal(question, passages))
             return
         shown = fit_passages(
-            passages,
+            self._evidence(query, passages),
             self.config.answer_passages,
             self._budget(),
             self.retriever.embedder.count_tokens,
@@ -124,6 +131,14 @@ class Pipeline:
             self.backend, rewrite_messages(question, history), GenerationParams(max_tokens=60)
         )
         return clean_rewrite(raw, heuristic_rewrite(question, history))
+
+    def _evidence(self, query: str, passages: list[Passage]) -> list[Passage]:
+        """The passages the model sees: those whose best sentence answers, best first."""
+        if self.evidence is None:
+            return passages
+        return self.evidence.select(
+            self.evidence.rank(query, passages), self.config.answer_passages
+        )
 
     def _budget(self) -> int:
         return max(512, self.backend.context_tokens - self.config.max_tokens - 200)

@@ -95,6 +95,11 @@ class Settings(BaseSettings):
     answer_passages: int = Field(
         3, description="Passages given to the LLM (few for a 1.5B model on CPU)."
     )
+    evidence_margin: float = Field(
+        0.1,
+        description="Passages shown to the LLM score within this of the best one's evidence "
+        "score (negative: no evidence ranking, fusion order).",
+    )
     passage_chars: int = Field(700, description="Longest passage text put in the prompt.")
     llm_timeout_s: float = Field(300.0, description="Longest wait for one answer, in seconds.")
     support_threshold: float = Field(

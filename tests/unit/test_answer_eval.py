@@ -49,6 +49,7 @@ def test_citation_precision_and_recall_against_gold_spans():
     ]
     m = aggregate_answers(rows)
     assert m["citation_precision"] == 0.5 and m["citation_recall"] == 1.0
+    assert m["statement_precision"] == 1.0  # the miss cites the right statement elsewhere
     assert m["answered"] == 1.0 and m["refused_unanswerable"] == 1.0
 
 

@@ -10,6 +10,7 @@ from eval.metrics import (
     aggregate,
     coverage_at_k,
     dedupe,
+    evidence_rank,
     full_recall_at_k,
     hit_rank,
     metric_keys,
@@ -106,3 +107,10 @@ def test_score_ranking_and_aggregate() -> None:
     assert agg["latency_ms_p50"] == 2.0
     empty = aggregate([], [], metric_keys(ks))
     assert empty["recall@5"] is None and empty["latency_ms_p95"] is None
+
+
+def test_evidence_rank_is_the_first_passage_overlapping_a_gold_span() -> None:
+    gold = [("s1", 100, 150)]
+    assert evidence_rank([("s2", 100, 150), ("s1", 0, 99), ("s1", 140, 300)], gold) == 3
+    assert evidence_rank([("s1", 0, 100), ("s1", 150, 200)], gold) is None  # touching, no overlap
+    assert evidence_rank([], gold) is None
