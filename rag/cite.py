@@ -81,6 +81,32 @@ def split_answer(raw: str) -> list[str]:
     return [s for s in out if s]
 
 
+# Talk about the prompt ("as stated in passage [1]") says nothing about the statements: the
+# words go, the label stays. "The passage of resolution 2231" is about the statements: kept.
+_META = re.compile(
+    r",?\s*\b(?:as\s+)?(?:(?:stated|mentioned|noted|seen|shown|supported|described|quoted|"
+    r"said)\s+)?(?:in|by|from)\s+(?:the\s+)?(?:passages?|context)\b(?!\s+of\b)",
+    re.I,
+)
+_DANGLING = re.compile(  # "… responsibility, as stated in [1]."
+    r",?\s*\b(?:as\s+)?(?:stated|mentioned|noted|seen|shown|described|quoted)\s+(?:in|by)\s*"
+    r"(?=\[\d|[.!?]?$)",
+    re.I,
+)
+
+
+def answer_sentences(raw: str) -> list[str]:
+    """The sentences worth checking: prompt talk removed, not empty, not repeated."""
+    out, seen = [], set()
+    for sentence in split_answer(raw):
+        sentence = _DANGLING.sub(" ", _META.sub("", sentence)).strip()
+        claim = strip_labels(sentence).lower()
+        if len(re.findall(r"\w+", claim)) >= 3 and claim not in seen:
+            out.append(sentence)
+            seen.add(claim)
+    return out
+
+
 def labels_of(sentence: str) -> list[int]:
     """Citation labels in a sentence, in order, without repeats."""
     found = [int(n) for grp in _LABEL.findall(sentence) for n in re.split(r"\s*[,;]\s*", grp)]
@@ -117,7 +143,7 @@ class CitationChecker:
 
     def check(self, raw: str, passages: list[Passage]) -> tuple[list[AnswerSentence], list[int]]:
         """Sentences with checked citations, and the labels removed for matching no passage."""
-        sentences = [s for s in split_answer(raw) if strip_labels(s)]
+        sentences = answer_sentences(raw)
         if not sentences:
             return [], []
         spans = [self._spans(p) for p in passages]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from index.chunk import sentence_spans
-from rag.relevance import GENERIC
+from rag.relevance import GENERIC, spelled_date
 from rag.types import Passage
 
 EmbedFn = Callable[[list[str]], np.ndarray]
@@ -23,7 +23,7 @@ class EvidenceConfig:
 
     coverage_weight: float = 0.3  # idf-weighted share of the question's terms in the passage
     rank_prior: float = 0.05  # per retrieval rank: fusion still knows things the embedder misses
-    margin: float = 0.1  # show passages scoring within this of the best one
+    margin: float = 0.05  # show passages within this of the best (dev set: 0.05 > 0.1)
 
 
 class EvidenceRanker:
@@ -54,7 +54,9 @@ class EvidenceRanker:
         for rank, (p, sp) in enumerate(zip(passages, spans, strict=True)):
             best = float(sims[at : at + len(sp)].max())
             at += len(sp)
-            cov = self._coverage(wanted, f"{p.label()} {p.statement.agenda} {p.text}")
+            st = p.statement
+            about = f"{p.label()} {spelled_date(st.date)} {st.agenda} {p.text}"
+            cov = self._coverage(wanted, about)
             score = best + self.config.coverage_weight * cov - self.config.rank_prior * rank
             scored.append(replace(p, scores={**p.scores, "evidence": round(score, 6)}))
         return sorted(scored, key=lambda p: -p.scores["evidence"])

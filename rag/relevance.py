@@ -45,7 +45,7 @@ def relevance(
     wanted = [t for t in dict.fromkeys(terms(question)) if t not in generic]
     present: set[str] = set()
     for p in passages[:top]:
-        when = _spelled_date(p.statement.date)  # questions say "September 2020", records ISO
+        when = spelled_date(p.statement.date)  # questions say "September 2020", records ISO
         present.update(terms(f"{p.label()} {when} {p.statement.agenda} {p.text}"))
     # A typo ("kazakstan", "securty") still counts as present when a close spelling is.
     missing = tuple(
@@ -57,7 +57,8 @@ def relevance(
     return Relevance(max(dense) if dense else None, coverage, missing)
 
 
-def _spelled_date(iso: str) -> str:
+def spelled_date(iso: str) -> str:
+    """ "2020-09-25" → "25 September 2020" (questions name months; records store ISO dates)."""
     try:
         d = date.fromisoformat(iso)
     except ValueError:

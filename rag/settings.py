@@ -96,7 +96,7 @@ class Settings(BaseSettings):
         3, description="Passages given to the LLM (few for a 1.5B model on CPU)."
     )
     evidence_margin: float = Field(
-        0.1,
+        0.05,
         description="Passages shown to the LLM score within this of the best one's evidence "
         "score (negative: no evidence ranking, fusion order).",
     )

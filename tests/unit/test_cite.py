@@ -8,6 +8,7 @@ import pytest
 from index.types import Statement
 from rag.cite import (
     CitationChecker,
+    answer_sentences,
     is_refusal,
     labels_of,
     lexical_support,
@@ -106,3 +107,32 @@ def test_degenerate_generation_is_trimmed():
 def test_unsupporting_label_is_dropped_beside_a_supporting_one():
     sentences, _ = check("France supports the ceasefire in Idlib [1] [2].")
     assert [c.n for c in sentences[0].citations] == [1] and sentences[0].supported
+
+
+def test_repeated_and_meta_sentences_are_dropped_before_checking():
+    raw = (
+        "France supports the ceasefire in Idlib [1]. France supports the ceasefire in Idlib [2]. "
+        "This is supported by passage [1]. We call for humanitarian access [1]."
+    )
+    assert answer_sentences(raw) == [
+        "France supports the ceasefire in Idlib [1].",
+        "We call for humanitarian access [1].",
+    ]
+    sentences, _ = check(raw)
+    assert [s.text for s in sentences] == [
+        "France supports the ceasefire in Idlib.",
+        "We call for humanitarian access.",
+    ]
+
+
+def test_prompt_talk_is_cut_and_the_label_kept():
+    raw = (
+        "The passage of resolution 2231 was welcomed [1]. "
+        "China's motto is dialogue, as stated in passage [2]. As stated in the passages, yes [1]. "
+        "Its motto is responsibility as stated in [3]."
+    )
+    assert answer_sentences(raw) == [
+        "The passage of resolution 2231 was welcomed [1].",
+        "China's motto is dialogue [2].",
+        "Its motto is responsibility [3].",
+    ]
