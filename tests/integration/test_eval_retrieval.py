@@ -34,6 +34,9 @@ METRIC_KEYS = {
     "full_recall@20",
     "mrr@10",
     "ndcg@10",
+    "evidence@1",
+    "evidence@3",
+    "evidence@5",
     "latency_ms_p50",
     "latency_ms_p95",
 }
@@ -83,6 +86,15 @@ def test_hybrid_recall_on_the_small_set(hybrid) -> None:
     assert hybrid["metrics"]["recall@5"] >= 0.9
     assert hybrid["metrics"]["mrr@10"] >= 0.85
     assert hybrid["by_type"]["filter"]["recall@5"] >= 0.9
+
+
+def test_evidence_at_k_is_passage_level(hybrid) -> None:
+    # A passage must overlap the gold quote, not just belong to the gold statement.
+    m = hybrid["metrics"]
+    assert m["evidence@1"] <= m["evidence@3"] <= m["evidence@5"] <= m["recall@5"]
+    assert m["evidence@5"] >= 0.7
+    ranks = [r.get("evidence_rank") for r in hybrid["per_question"] if r["scores"]]
+    assert any(r == 1 for r in ranks) and all(r is None or r >= 1 for r in ranks)
 
 
 def test_a_filter_matching_nothing_is_a_miss(retriever) -> None:
