@@ -89,7 +89,8 @@ _META = re.compile(
     re.I,
 )
 _DANGLING = re.compile(  # "… responsibility, as stated in [1]."
-    r",?\s*\b(?:as\s+)?(?:stated|mentioned|noted|seen|shown|described|quoted)\s+(?:in|by)\s*"
+    r",?\s*\b(?:as\s+)?(?:stated|mentioned|noted|seen|shown|described|quoted|supported)\s+"
+    r"(?:in|by)\s*"
     r"(?=\[\d|[.!?]?$)",
     re.I,
 )
@@ -101,10 +102,22 @@ def answer_sentences(raw: str) -> list[str]:
     for sentence in split_answer(raw):
         sentence = _DANGLING.sub(" ", _META.sub("", sentence)).strip()
         claim = strip_labels(sentence).lower()
-        if len(re.findall(r"\w+", claim)) >= 3 and claim not in seen:
+        if _content_words(claim) >= 2 and claim not in seen:
             out.append(sentence)
             seen.add(claim)
     return out
+
+
+_FUNCTION_WORDS_TEXT = (
+    "this that these those there here is are was were be been being it its a an the and or but "
+    "for of to in on by with as at from which who what why how so not also very"
+)
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
+
+
+def _content_words(claim: str) -> int:
+    """Words that can carry a claim ("There is a reason for that." has one)."""
+    return sum(1 for w in re.findall(r"[^\W\d_]{3,}|\d+", claim) if w not in _FUNCTION_WORDS)
 
 
 def labels_of(sentence: str) -> list[int]:

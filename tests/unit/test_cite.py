@@ -129,10 +129,12 @@ def test_prompt_talk_is_cut_and_the_label_kept():
     raw = (
         "The passage of resolution 2231 was welcomed [1]. "
         "China's motto is dialogue, as stated in passage [2]. As stated in the passages, yes [1]. "
-        "Its motto is responsibility as stated in [3]."
+        "Its motto is responsibility as stated in [3]. This is supported by [1]. "
+        "There is a reason for that [1]. This statement is [1] and [2]. France abstained [2]."
     )
     assert answer_sentences(raw) == [
         "The passage of resolution 2231 was welcomed [1].",
         "China's motto is dialogue [2].",
         "Its motto is responsibility [3].",
+        "France abstained [2].",
     ]
