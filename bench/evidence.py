@@ -17,6 +17,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from eval.answers import evidence_spans
 from eval.datasets import load_questions
+from eval.metrics import overlaps
 from rag.components import make_embedder, make_evidence, make_retriever, open_index
 from rag.settings import Settings
 from rag.types import Passage
@@ -24,9 +25,7 @@ from rag.types import Passage
 
 def gold_share(shown: list[Passage], spans: list[tuple[str, int, int]]) -> tuple[int, bool]:
     """How many shown passages overlap gold evidence, and whether the first one does."""
-    hits = [
-        any(p.statement_id == s and p.start < e and b < p.end for s, b, e in spans) for p in shown
-    ]
+    hits = [any(overlaps((p.statement_id, p.start, p.end), g) for g in spans) for p in shown]
     return sum(hits), bool(hits and hits[0])
 
 

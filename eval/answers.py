@@ -7,35 +7,29 @@ from collections.abc import Sequence
 from typing import Any
 
 from eval.datasets import Question
-from eval.metrics import mean, percentile
+from eval.metrics import Span, mean, overlaps, percentile
 from rag.answer_json import answer_to_json
 from rag.pipeline import Pipeline
 from rag.types import Answer
-
-Span = tuple[str, int, int]  # statement id, start, end
 
 
 def evidence_spans(q: Question, text_of: Any) -> list[Span]:
     """Gold evidence quotes located in their statements (offsets into the statement text)."""
     spans = []
     for ev in q.evidence:
-        text = text_of(ev["statement_id"]) or ""
-        at = text.find(ev["quote"])
+        sid, quote = ev.get("statement_id", ""), ev.get("quote", "")
+        at = (text_of(sid) or "").find(quote) if sid and quote else -1
         if at >= 0:
-            spans.append((ev["statement_id"], at, at + len(ev["quote"])))
+            spans.append((sid, at, at + len(quote)))
     return spans
-
-
-def _overlaps(a: Span, b: Span) -> bool:
-    return a[0] == b[0] and a[1] < b[2] and b[1] < a[2]
 
 
 def score_answer(answer: Answer, q: Question, gold_spans: list[Span]) -> dict[str, Any]:
     """Per-question scores: which citations hit gold evidence, which gold spans were cited."""
     cited = [(c.passage.statement_id, c.passage.start, c.passage.end) for c in answer.citations()]
-    correct = [any(_overlaps(c, g) for g in gold_spans) for c in cited]
+    correct = [any(overlaps(c, g) for g in gold_spans) for c in cited]
     gold_statements = {g[0] for g in gold_spans}
-    covered = [any(_overlaps(c, g) for c in cited) for g in gold_spans]
+    covered = [any(overlaps(c, g) for c in cited) for g in gold_spans]
     shown_text = answer.text
     return {
         "n_citations": len(cited),

@@ -80,14 +80,19 @@ def ndcg_at_k(ranking: Sequence[str], gold: Iterable[str], k: int = 10) -> float
 Span = tuple[str, int, int]  # statement id, start, end (character offsets)
 
 
+def overlaps(a: Span, b: Span) -> bool:
+    """Two spans of the same statement share at least one character."""
+    return a[0] == b[0] and a[1] < b[2] and b[1] < a[2]
+
+
 def evidence_rank(passages: Sequence[Span], gold: Iterable[Span]) -> int | None:
     """1-based rank of the first passage overlapping a gold evidence span, or None.
 
     Passage level, unlike the statement metrics: the passage an answer would cite.
     """
     spans = list(gold)
-    for rank, (sid, start, end) in enumerate(passages, start=1):
-        if any(g[0] == sid and start < g[2] and g[1] < end for g in spans):
+    for rank, passage in enumerate(passages, start=1):
+        if any(overlaps(passage, g) for g in spans):
             return rank
     return None
 

@@ -9,12 +9,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from eval.answers import evidence_spans
 from eval.datasets import Question, load_questions
 from eval.metrics import aggregate, dedupe, evidence_rank, hit_rank, metric_keys, score_ranking
 from rag.errors import InputError
 from rag.retrieve import MODES, Retriever
 from rag.settings import Settings
-from rag.types import Passage
 
 DEFAULT_KS: tuple[int, ...] = (1, 5, 10, 20)
 EVIDENCE_KS: tuple[int, ...] = (1, 3, 5)  # passage level: what an answer is given to cite
@@ -107,7 +107,8 @@ def _run_one(
         "latency_ms": round(latency, 2),
     }
     row["scores"] = score_ranking(retrieved, q.gold_ids, ks) if q.gold_ids else None
-    gold = _evidence_spans(q, passages)
+    texts = {p.statement_id: p.statement.text for p in passages}
+    gold = evidence_spans(q, texts.get)
     if row["scores"] is not None and gold:
         rank = evidence_rank([(p.statement_id, p.start, p.end) for p in passages], gold)
         row["evidence_rank"] = rank
@@ -115,17 +116,6 @@ def _run_one(
             f"evidence@{k}": float(rank is not None and rank <= k) for k in EVIDENCE_KS
         }
     return row
-
-
-def _evidence_spans(q: Question, passages: Sequence[Passage]) -> list[tuple[str, int, int]]:
-    """Gold evidence quotes located in the retrieved statements' texts."""
-    texts = {p.statement_id: p.statement.text for p in passages}
-    spans = []
-    for ev in q.evidence:
-        at = texts.get(ev.get("statement_id", ""), "").find(ev.get("quote", "") or "\0")
-        if at >= 0:
-            spans.append((ev["statement_id"], at, at + len(ev["quote"])))
-    return spans
 
 
 def _summary(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> dict[str, float | None]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from index.chunk import sentence_spans
-from rag.relevance import GENERIC, spelled_date
+from rag.relevance import GENERIC, about, specific_terms
 from rag.types import Passage
 
 EmbedFn = Callable[[list[str]], np.ndarray]
@@ -49,14 +49,12 @@ class EvidenceRanker:
         texts = [p.text[a:b] for p, sp in zip(passages, spans, strict=True) for a, b in sp]
         vecs = self.embed([question, *texts])
         sims = vecs[1:] @ vecs[0]
-        wanted = [t for t in dict.fromkeys(self.terms(question)) if t not in self._generic]
+        wanted = specific_terms(question, self.terms, self._generic)
         scored, at = [], 0
         for rank, (p, sp) in enumerate(zip(passages, spans, strict=True)):
             best = float(sims[at : at + len(sp)].max())
             at += len(sp)
-            st = p.statement
-            about = f"{p.label()} {spelled_date(st.date)} {st.agenda} {p.text}"
-            cov = self._coverage(wanted, about)
+            cov = self._coverage(wanted, about(p))
             score = best + self.config.coverage_weight * cov - self.config.rank_prior * rank
             scored.append(replace(p, scores={**p.scores, "evidence": round(score, 6)}))
         return sorted(scored, key=lambda p: -p.scores["evidence"])

@@ -41,12 +41,10 @@ def relevance(
     question: str, passages: list[Passage], terms: Terms, weight: Weight, top: int = 4
 ) -> Relevance:
     """Features of the top passages against the question (rare terms weigh more)."""
-    generic = set(terms(GENERIC))
-    wanted = [t for t in dict.fromkeys(terms(question)) if t not in generic]
+    wanted = specific_terms(question, terms)
     present: set[str] = set()
     for p in passages[:top]:
-        when = spelled_date(p.statement.date)  # questions say "September 2020", records ISO
-        present.update(terms(f"{p.label()} {when} {p.statement.agenda} {p.text}"))
+        present.update(terms(about(p)))
     # A typo ("kazakstan", "securty") still counts as present when a close spelling is.
     missing = tuple(
         t for t in wanted if t not in present and not get_close_matches(t, present, 1, 0.8)
@@ -55,6 +53,18 @@ def relevance(
     coverage = 1.0 - sum(weight(t) for t in missing) / total if total else 1.0
     dense = [p.scores["dense"] for p in passages if "dense" in p.scores]
     return Relevance(max(dense) if dense else None, coverage, missing)
+
+
+def specific_terms(question: str, terms: Terms, generic: set[str] | None = None) -> list[str]:
+    """The question's terms in order, without repeats or question/UN boilerplate words."""
+    generic = generic if generic is not None else set(terms(GENERIC))
+    return [t for t in dict.fromkeys(terms(question)) if t not in generic]
+
+
+def about(p: Passage) -> str:
+    """What a passage can be matched on: who, when (spelled out), agenda, and its words."""
+    st = p.statement  # questions say "September 2020", records hold ISO dates
+    return f"{p.label()} {spelled_date(st.date)} {st.agenda} {p.text}"
 
 
 def spelled_date(iso: str) -> str:

@@ -1,8 +1,5 @@
 """Citation checking logic with a deterministic bag-of-words embedder (pure logic only)."""
 
-import re
-
-import numpy as np
 import pytest
 
 from index.types import Statement
@@ -16,17 +13,7 @@ from rag.cite import (
     strip_labels,
 )
 from rag.types import Passage
-
-VOCAB: dict[str, int] = {}
-
-
-def bow(texts: list[str]) -> np.ndarray:
-    out = np.zeros((len(texts), 512), dtype=np.float32)
-    for i, t in enumerate(texts):
-        for w in re.findall(r"[a-z0-9]+", t.lower()):
-            out[i, VOCAB.setdefault(w, len(VOCAB) % 512)] += 1
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return out / np.where(norms == 0, 1, norms)
+from tests.unit.fakes import bow
 
 
 def passage(sid: str, text: str, country: str = "France") -> Passage:

@@ -1,27 +1,9 @@
 """Evidence ranking logic with a deterministic bag-of-words embedder (pure logic only)."""
 
-import re
-
-import numpy as np
-
 from index.types import Statement
 from rag.evidence import EvidenceConfig, EvidenceRanker
 from rag.types import Passage
-
-VOCAB: dict[str, int] = {}
-
-
-def bow(texts: list[str]) -> np.ndarray:
-    out = np.zeros((len(texts), 512), dtype=np.float32)
-    for i, t in enumerate(texts):
-        for w in re.findall(r"[a-z0-9]+", t.lower()):
-            out[i, VOCAB.setdefault(w, len(VOCAB) % 512)] += 1
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return out / np.where(norms == 0, 1, norms)
-
-
-def terms(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
+from tests.unit.fakes import bow, terms
 
 
 def passage(sid: str, text: str, country: str = "France") -> Passage:
