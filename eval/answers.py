@@ -13,10 +13,15 @@ from rag.pipeline import Pipeline
 from rag.types import Answer
 
 
-def evidence_spans(q: Question, text_of: Any) -> list[Span]:
-    """Gold evidence quotes located in their statements (offsets into the statement text)."""
+def evidence_spans(q: Question, text_of: Any, first_only: bool = False) -> list[Span]:
+    """Gold evidence quotes located in their statements (offsets into the statement text).
+
+    `first_only`: the first annotator's quotes (one per gold statement), without the further
+    passages a second annotator found that answer the question as well."""
     spans = []
     for ev in q.evidence:
+        if first_only and ev.get("annotator"):
+            continue
         sid, quote = ev.get("statement_id", ""), ev.get("quote", "")
         at = (text_of(sid) or "").find(quote) if sid and quote else -1
         if at >= 0:
@@ -24,19 +29,25 @@ def evidence_spans(q: Question, text_of: Any) -> list[Span]:
     return spans
 
 
-def score_answer(answer: Answer, q: Question, gold_spans: list[Span]) -> dict[str, Any]:
-    """Per-question scores: which citations hit gold evidence, which gold spans were cited."""
+def score_answer(
+    answer: Answer, q: Question, gold_spans: list[Span], first_spans: list[Span] | None = None
+) -> dict[str, Any]:
+    """Per-question scores: which citations hit gold evidence, which gold spans were cited.
+
+    Precision counts a citation of any passage that answers (all annotators); recall counts
+    the first annotator's spans, one per gold statement, which an answer should all cover."""
+    first = gold_spans if first_spans is None else first_spans
     cited = [(c.passage.statement_id, c.passage.start, c.passage.end) for c in answer.citations()]
-    correct = [any(overlaps(c, g) for g in gold_spans) for c in cited]
     gold_statements = {g[0] for g in gold_spans}
-    covered = [any(overlaps(c, g) for c in cited) for g in gold_spans]
+    covered = [any(overlaps(c, g) for c in cited) for g in first]
     shown_text = answer.text
     return {
         "n_citations": len(cited),
-        "n_correct_citations": sum(correct),
+        "n_correct_citations": sum(any(overlaps(c, g) for g in gold_spans) for c in cited),
+        "n_correct_citations_first": sum(any(overlaps(c, g) for g in first) for c in cited),
         # Right speaker, maybe another paragraph: the attribution users check first.
         "n_statement_citations": sum(c[0] in gold_statements for c in cited),
-        "gold_spans": len(gold_spans),
+        "gold_spans": len(first),
         "gold_spans_cited": sum(covered),
         "unsupported_sentences": sum(not s.supported for s in answer.sentences),
         # A removed label must never reach the user; checked here on what is shown.
@@ -54,7 +65,8 @@ def evaluate_answers(
         answer = pipeline.ask(q.question, None, q.filters)
         seconds = time.perf_counter() - t0
         row = {"qid": q.qid, "type": q.type, "answerable": q.answerable, "seconds": seconds}
-        row |= score_answer(answer, q, evidence_spans(q, text_of))
+        spans, first = evidence_spans(q, text_of), evidence_spans(q, text_of, first_only=True)
+        row |= score_answer(answer, q, spans, first)
         rows.append(row | answer_to_json(answer))
     return {"n": len(rows), "metrics": aggregate_answers(rows), "per_question": rows}
 
@@ -68,6 +80,11 @@ def aggregate_answers(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     secs = [r["seconds"] for r in rows]
     return {
         "citation_precision": _ratio(sum(r["n_correct_citations"] for r in answerable), n_cit),
+        # Against the first annotator's quotes only: comparable with runs before the second
+        "citation_precision_first": _ratio(
+            sum(r.get("n_correct_citations_first", r["n_correct_citations"]) for r in answerable),
+            n_cit,
+        ),
         "statement_precision": _ratio(
             sum(r.get("n_statement_citations", 0) for r in answerable), n_cit
         ),

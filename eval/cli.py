@@ -98,6 +98,7 @@ def cmd_answers(args: argparse.Namespace, s: Settings) -> int:
         runs[name] |= {"backend": name, "settings_hash": s.settings_hash()}
     keys = [
         "citation_precision",
+        "citation_precision_first",
         "statement_precision",
         "citation_recall",
         "answered",

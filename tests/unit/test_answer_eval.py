@@ -66,3 +66,36 @@ def test_relevance_gate_weighs_rare_missing_terms():
     assert not relevant_enough(r, 0.3, 0.5)
     r = relevance("What did France say about the ceasefire in Idlib?", [p], terms, idf)
     assert r.coverage == 1.0 and relevant_enough(r, 0.3, 0.5)
+
+
+def test_second_annotator_quotes_count_for_precision_not_recall():
+    q = Question(
+        "q2",
+        "What did France support?",
+        ("s1",),
+        evidence=(
+            {"statement_id": "s1", "quote": "France supports the ceasefire"},
+            {"statement_id": "s1", "quote": "Other words follow here", "annotator": "second"},
+        ),
+    )
+    first = evidence_spans(q, lambda sid: TEXT, first_only=True)
+    assert first == [("s1", 7, 36)] and len(evidence_spans(q, lambda sid: TEXT)) == 2
+    other = Citation(1, passage(47, len(TEXT)), 47, len(TEXT), 0.9, True)
+    answer = Answer("q", (AnswerSentence("Words.", (other,), True),), (other.passage,), False)
+    row = score_answer(answer, q, evidence_spans(q, lambda sid: TEXT), first)
+    assert (row["n_correct_citations"], row["n_correct_citations_first"]) == (1, 0)
+    assert (row["gold_spans"], row["gold_spans_cited"]) == (1, 0)  # recall: first annotator's
+    m = aggregate_answers([row | {"answerable": True, "refused": False, "seconds": 1.0}])
+    assert m["citation_precision"] == 1.0 and m["citation_precision_first"] == 0.0
+
+
+def test_passage_matches_the_short_forms_of_its_country():
+    from rag.relevance import about
+
+    st = Statement(
+        id="uk",
+        text="We oppose the law.",
+        country="United Kingdom of Great Britain and Northern Ireland",
+    )
+    words = about(Passage("c", st, 0, len(st.text), 1.0)).lower().split()
+    assert {"uk", "britain"} <= set(words)

@@ -1,4 +1,5 @@
-"""Checks of the development gold set (data/eval/dev.jsonl) against the bundled corpus."""
+"""Checks of the gold sets (data/eval/dev.jsonl and the held-out data/eval/test.jsonl) against the
+bundled corpus."""
 
 from __future__ import annotations
 
@@ -12,7 +13,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-GOLD_PATH = ROOT / "data" / "eval" / "dev.jsonl"
+EVAL_DIR = ROOT / "data" / "eval"
+GOLD_FILES = ("dev.jsonl", "test.jsonl")
+# per-file thresholds: minimum number of questions, minimum questions per type (seed aside)
+MIN_QUESTIONS = {"dev.jsonl": 80, "test.jsonl": 40}
+MIN_PER_TYPE = {"dev.jsonl": 8, "test.jsonl": 5}
 CORPUS_DIR = ROOT / "data" / "corpus"
 SEED_ID = "UNSC_2016_SPV.7606_Kazakhstan"
 
@@ -58,9 +63,14 @@ def corpus() -> dict[str, dict]:
     return _load_corpus()
 
 
+@pytest.fixture(scope="module", params=GOLD_FILES)
+def gold_file(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def gold() -> list[dict]:
-    with GOLD_PATH.open(encoding="utf-8") as fh:
+def gold(gold_file: str) -> list[dict]:
+    with (EVAL_DIR / gold_file).open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
 
@@ -82,8 +92,8 @@ def _is_seed_question(q: dict) -> bool:
     return SEED_ID in q["gold_ids"]
 
 
-def test_size_and_unique_qids(gold: list[dict]) -> None:
-    assert len(gold) >= 80
+def test_size_and_unique_qids(gold: list[dict], gold_file: str) -> None:
+    assert len(gold) >= MIN_QUESTIONS[gold_file]
     qids = [q["qid"] for q in gold]
     assert len(qids) == len(set(qids)), [k for k, n in Counter(qids).items() if n > 1]
 
@@ -98,14 +108,24 @@ def test_required_fields_and_types(gold: list[dict]) -> None:
         assert isinstance(q["evidence"], list), q["qid"]
 
 
-def test_each_type_has_enough_questions(gold: list[dict]) -> None:
+def test_each_type_has_enough_questions(gold: list[dict], gold_file: str) -> None:
     counts = Counter(q["type"] for q in gold if not _is_seed_question(q))
     for qtype in TYPES:
-        assert counts[qtype] >= 8, (qtype, counts[qtype])
+        assert counts[qtype] >= MIN_PER_TYPE[gold_file], (qtype, counts[qtype])
 
 
-def test_seed_statement_is_covered(gold: list[dict]) -> None:
+def test_seed_statement_is_covered(gold: list[dict], gold_file: str) -> None:
+    if gold_file != "dev.jsonl":
+        pytest.skip("the seed-statement questions are part of the dev set only")
     assert sum(_is_seed_question(q) for q in gold) >= 3
+
+
+def test_dev_and_test_qids_do_not_collide() -> None:
+    qids: list[str] = []
+    for name in GOLD_FILES:
+        with (EVAL_DIR / name).open(encoding="utf-8") as fh:
+            qids.extend(json.loads(line)["qid"] for line in fh if line.strip())
+    assert len(qids) == len(set(qids)), [k for k, n in Counter(qids).items() if n > 1]
 
 
 def test_filters_are_well_formed(gold: list[dict]) -> None:
