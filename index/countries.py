@@ -16,9 +16,11 @@ ALIASES: dict[str, str] = {
     "usa": "United States",
     "u.s.a.": "United States",
     "america": "United States",
+    "washington": "United States",  # the capital stands for the government in debate
     "united states of america": "United States",
     "russia": "Russian Federation",
     "russian federation": "Russian Federation",
+    "moscow": "Russian Federation",
     "china": "China",
     "people's republic of china": "China",
     "iran": "Iran",
@@ -75,3 +77,9 @@ def mentions(text: str, names: list[str]) -> list[str]:
     """The names (countries or aliases) that occur as whole words in `text`, case-insensitive."""
     low = text.lower()
     return [n for n in names if re.search(rf"(?<!\w){re.escape(n.lower())}(?!\w)", low)]
+
+
+def aliases_of(name: str) -> list[str]:
+    """The short forms users type for a country ("United Kingdom of …" → uk, britain, …)."""
+    key = country_key(name)
+    return [a for a, full in ALIASES.items() if full.lower() == key and a != key] if key else []

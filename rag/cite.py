@@ -9,6 +9,7 @@ import numpy as np
 
 from index.chunk import sentence_spans
 from rag.prompt import NOT_FOUND
+from rag.relevance import spelled_date
 from rag.types import AnswerSentence, Citation, Passage
 
 EmbedFn = Callable[[list[str]], np.ndarray]
@@ -96,16 +97,31 @@ _DANGLING = re.compile(  # "… responsibility, as stated in [1]."
 )
 
 
+# "Passage n=1", "passage 2", "passage #3": the model naming a passage without brackets.
+_PASSAGE_REF = re.compile(r"\bpassages?\s*(?:n\s*=\s*|#\s*|no\.\s*|number\s+)?(\d+)\b", re.I)
+
+
 def answer_sentences(raw: str) -> list[str]:
-    """The sentences worth checking: prompt talk removed, not empty, not repeated."""
-    out, seen = [], set()
-    for sentence in split_answer(raw):
+    """The sentences worth checking: prompt talk removed, not empty, not repeated.
+
+    A sentence left without content keeps its labels for the one before it ("France agreed.
+    This is supported by passage [1]." cites [1] for the first sentence)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for sentence in split_answer(_PASSAGE_REF.sub(r"[\1]", raw)):
         sentence = _DANGLING.sub(" ", _META.sub("", sentence)).strip()
         claim = strip_labels(sentence).lower()
         if _content_words(claim) >= 2 and claim not in seen:
             out.append(sentence)
             seen.add(claim)
+        elif out and labels_of(sentence) and not labels_of(out[-1]) and claim not in seen:
+            out[-1] = _with_labels(out[-1], labels_of(sentence))
     return out
+
+
+def _with_labels(sentence: str, labels: list[int]) -> str:
+    """The sentence with labels appended after its final punctuation."""
+    return f"{sentence} " + "".join(f"[{n}]" for n in labels)
 
 
 _FUNCTION_WORDS_TEXT = (
@@ -142,6 +158,22 @@ def lexical_support(claim: str, evidence: str) -> float:
     return sum(1 for i in items if i.lower() in low) / len(items)
 
 
+# "Australia said this [1]." answers "Which delegation said X?" with X left implicit: the
+# claim to check is then the answer plus the question it refers back to.
+_REFERS_BACK = re.compile(
+    r"\b(?:said|stated|says|say|mentioned|made|expressed|argued|noted|invoked|raised|claimed|"
+    r"did|does|warned|suggested|described|proposed|announced)\s+(?:this|so|that|it)\b"
+    r"(?=\s*(?:[.,;\[]|$|(?:in|at|on|during|when|while|before|after|to|for)\b))"
+    r"|^(?:this|that|it)\s+(?:was|is)\s+(?:said|stated|mentioned|argued|noted|raised)\b",
+    re.I,
+)
+
+
+def resolved(claim: str, question: str) -> str:
+    """The claim to embed: the question appended when the claim only points back to it."""
+    return f"{claim} {question}" if question and _REFERS_BACK.search(claim) else claim
+
+
 class CitationChecker:
     """Checks each answer sentence against its cited passages and attaches the exact span."""
 
@@ -154,7 +186,9 @@ class CitationChecker:
             attach_threshold if attach_threshold is not None else threshold + 0.1
         )
 
-    def check(self, raw: str, passages: list[Passage]) -> tuple[list[AnswerSentence], list[int]]:
+    def check(
+        self, raw: str, passages: list[Passage], question: str = ""
+    ) -> tuple[list[AnswerSentence], list[int]]:
         """Sentences with checked citations, and the labels removed for matching no passage."""
         sentences = answer_sentences(raw)
         if not sentences:
@@ -164,7 +198,7 @@ class CitationChecker:
             self.embed([p.statement.text[a:b] for a, b in sp])
             for p, sp in zip(passages, spans, strict=True)
         ]
-        claim_vecs = self.embed([strip_labels(s) for s in sentences])
+        claim_vecs = self.embed([resolved(strip_labels(s), question) for s in sentences])
         out, removed = [], []
         for sent, vec in zip(sentences, claim_vecs, strict=True):
             labels = labels_of(sent)
@@ -215,9 +249,13 @@ class CitationChecker:
         sims = sv @ vec
         i = int(np.argmax(sims))
         a, b = sp[i]  # the one sentence that best supports the claim: what the UI highlights
-        lex = lexical_support(claim, f"{p.label()} {p.text}")  # names may come from metadata
+        when = spelled_date(p.statement.date)  # "in October 2014" against a stored 2014-10-24
+        lex = lexical_support(claim, f"{p.label()} {when} {p.text}")  # names may be metadata
         support = 0.7 * float(sims[i]) + 0.3 * lex
-        return Citation(n, p, a, b, round(support, 4), support >= self.threshold)
+        # A claim that points back to the question borrows its wording: then who and when
+        # must all match the passage, or "Germany said this" would pass on Australia's words.
+        ok = support >= self.threshold and (lex == 1.0 or not _REFERS_BACK.search(claim))
+        return Citation(n, p, a, b, round(support, 4), ok)
 
     @staticmethod
     def _spans(p: Passage) -> list[tuple[int, int]]:

@@ -22,11 +22,21 @@ from rag.retrieve import Retriever
 from rag.types import Answer, Passage
 
 REFUSAL_TEXT = "Not found in the indexed statements."
-_NON_ENGLISH = re.compile(
-    r"\b(qu[ée]|quoi|quel(le)?s?|est-ce|les|des|du|sur|dit|pour|qué|dijo|sobre|los|las|una?|"
-    r"cuál|cómo|por qué|acerca)\b",
+# French or Spanish: one interrogative, or two common function words ("un" alone is the UN).
+_ASKING = re.compile(
+    r"[¿¡]|\b(qu['’]|quel(le)?s?|pourquoi|est-ce|qu[ée]|cu[áa]l(es)?|c[óo]mo|d[óo]nde|qui[ée]n(es)?)\b",
     re.I,
 )
+_FUNCTION_TEXT = (
+    "le la les des du sur pour dit avec dans une el los las del dijo sobre una con para"
+)
+_FUNCTION = frozenset(_FUNCTION_TEXT.split())
+
+
+def looks_foreign(question: str) -> bool:
+    """A French or Spanish question, to be rewritten into English before retrieval."""
+    words = {w.lower() for w in re.findall(r"[^\W\d_]+", question)}
+    return bool(_ASKING.search(question)) or len(words & _FUNCTION) >= 2
 
 
 @dataclass(frozen=True)
@@ -122,7 +132,7 @@ class Pipeline:
     def standalone_query(self, question: str, history: list[tuple[str, str]]) -> str:
         """Rewrite follow-ups and French/Spanish questions into one English query when an LLM can."""
         question = " ".join(question.split())
-        needs = bool(history) or bool(_NON_ENGLISH.search(question))
+        needs = bool(history) or looks_foreign(question)
         if not needs or not question:
             return question
         if self.backend.name == "extractive":
@@ -166,7 +176,7 @@ class Pipeline:
     ) -> Answer:
         if is_refusal(raw):
             return self._refusal(question, retrieved, raw)
-        sentences, removed = self.checker.check(trim_generation(raw), shown)
+        sentences, removed = self.checker.check(trim_generation(raw), shown, question)
         if not any(s.supported for s in sentences):  # nothing the statements back: do not guess
             return self._refusal(question, retrieved, raw)
         return Answer(

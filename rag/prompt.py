@@ -40,20 +40,25 @@ def excerpt(text: str, question: str, max_chars: int) -> str:
         range(len(sentences)),
         key=lambda i: len(words & set(re.findall(r"\w{4,}", sentences[i].lower()))),
     )
-    lo = hi = best
-    size = len(sentences[best])
-    while True:  # grow the window one sentence at a time, after first, then before
-        if hi + 1 < len(sentences) and size + len(sentences[hi + 1]) < max_chars:
-            hi += 1
-            size += len(sentences[hi]) + 1
-        elif lo > 0 and size + len(sentences[lo - 1]) < max_chars:
-            lo -= 1
-            size += len(sentences[lo]) + 1
-        else:
-            break
+    lo, hi = window([len(s) + 1 for s in sentences], best, max_chars)
     body = " ".join(sentences[lo : hi + 1])
     body = body if len(body) <= max_chars else body[:max_chars].rsplit(" ", 1)[0]
     return ("… " if lo > 0 else "") + body + (" …" if hi + 1 < len(sentences) else "")
+
+
+def window(sizes: list[int], center: int, max_chars: int) -> tuple[int, int]:
+    """First and last index of the run of items around `center` whose sizes fit max_chars."""
+    lo = hi = center
+    size = sizes[center]
+    while True:  # grow one sentence at a time, after first (context follows a claim), then before
+        if hi + 1 < len(sizes) and size + sizes[hi + 1] <= max_chars:
+            hi += 1
+            size += sizes[hi]
+        elif lo > 0 and size + sizes[lo - 1] <= max_chars:
+            lo -= 1
+            size += sizes[lo]
+        else:
+            return lo, hi
 
 
 def format_passages(passages: list[Passage], max_chars: int = 900, question: str = "") -> str:

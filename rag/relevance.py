@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from difflib import get_close_matches
 
+from index.countries import aliases_of
 from rag.types import Passage
 
 Terms = Callable[[str], list[str]]
@@ -62,9 +63,11 @@ def specific_terms(question: str, terms: Terms, generic: set[str] | None = None)
 
 
 def about(p: Passage) -> str:
-    """What a passage can be matched on: who, when (spelled out), agenda, and its words."""
-    st = p.statement  # questions say "September 2020", records hold ISO dates
-    return f"{p.label()} {spelled_date(st.date)} {st.agenda} {p.text}"
+    """What a passage can be matched on: who (and the country's short forms), when (spelled
+    out), agenda, and its words."""
+    st = p.statement  # questions say "September 2020" and "the UK"; records hold ISO dates
+    short = " ".join(aliases_of(st.country))
+    return f"{p.label()} {short} {spelled_date(st.date)} {st.agenda} {p.text}"
 
 
 def spelled_date(iso: str) -> str:

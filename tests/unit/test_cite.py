@@ -125,3 +125,37 @@ def test_prompt_talk_is_cut_and_the_label_kept():
         "Its motto is responsibility [3].",
         "France abstained [2].",
     ]
+
+
+def test_passage_named_in_words_becomes_a_label_and_talk_gives_its_label_back():
+    assert answer_sentences("Egypt fears for its water. This is supported by passage 2.") == [
+        "Egypt fears for its water. [2]"
+    ]
+    out = answer_sentences("France called for access. This occurred in Passage n=1 from Mr. X.")
+    assert out == ["France called for access. [1]"]
+    # a sentence that already cites keeps its own label, not the talk's
+    assert answer_sentences("France agreed [2]. This is supported by passage 1.") == [
+        "France agreed [2]."
+    ]
+
+
+def test_claim_that_points_back_to_the_question_is_checked_with_it():
+    question = "Which delegation supports the ceasefire in Idlib?"
+    checker = CitationChecker(bow, threshold=0.5)
+    alone, _ = checker.check("France said this [1].", [P1, P2])
+    assert not alone[0].citations[0].supported  # no question: nothing to resolve "this"
+    resolved, _ = checker.check("France said this [1].", [P1, P2], question)
+    assert resolved[0].citations[0].supported
+    # the names must still be the passage's: Germany did not say it
+    wrong, _ = checker.check("Germany said this [1].", [P1, P2], question)
+    assert not wrong[0].citations[0].supported
+
+
+def test_stated_that_with_a_clause_is_not_a_back_reference():
+    from rag.cite import resolved
+
+    assert resolved("France stated that the ceasefire holds.", "Q?") == (
+        "France stated that the ceasefire holds."
+    )
+    assert resolved("Mr. Quinlan (Australia) stated this in October 2014.", "Q?").endswith("Q?")
+    assert resolved("This was said by Niger.", "Q?").endswith("Q?")

@@ -76,3 +76,20 @@ def test_long_passage_keeps_the_part_that_bears_on_the_question():
     out = excerpt(text, "Where did Kazakhstan serve as peacekeepers, Western Sahara?", 300)
     assert "Western Sahara and Cote d'Ivoire." in out and len(out) <= 310
     assert out.startswith("… ") and out.endswith(" …")
+
+
+@pytest.mark.parametrize(
+    ("question", "foreign"),
+    [
+        ("Qu'a dit la France sur le barrage du Nil ?", True),
+        ("¿Qué dijo Rusia sobre Ucrania?", True),
+        ("Que dit le Royaume-Uni sur la Syrie ?", True),
+        ("belgium 2 milion euro congo women un-women 1325", False),  # "un" is the UN
+        ("What did El Salvador say about the question of Quebec?", False),
+        ("un peacekeeping mali", False),
+    ],
+)
+def test_french_and_spanish_questions_are_told_from_english(question, foreign):
+    from rag.pipeline import looks_foreign
+
+    assert looks_foreign(question) is foreign
