@@ -1,4 +1,4 @@
-"""Citation checking (pure; the embedder is passed in): labels, support, spans, refusals."""
+"""Citation checking (pure; the embedder is passed in): support of each claim, exact spans."""
 
 from __future__ import annotations
 
@@ -8,24 +8,15 @@ from collections.abc import Callable
 import numpy as np
 
 from index.chunk import sentence_spans
-from rag.prompt import NOT_FOUND
+from rag.answer_text import answer_sentences, labels_of, strip_labels
 from rag.relevance import spelled_date
 from rag.types import AnswerSentence, Citation, Passage
 
 EmbedFn = Callable[[list[str]], np.ndarray]
 
-_LABEL = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-# A sentence ends at . ! ? (then closing quotes, then its [n] labels) before a capital.
-_ANSWER_END = re.compile(r"[.!?][\"”’')]*(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])*\s+(?=[A-Z\"“(])")
-_ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|No|Nos|Art|Sr|Jr|Gen|Amb|e\.g|i\.e|vs|[A-Z])\.$")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z\-’']{2,}\b")
 _QUOTED = re.compile(r"[\"“]([^\"”]{4,})[\"”]")
-_REFUSAL = re.compile(
-    rf"{NOT_FOUND}|(passages|statements|context) (do|does) not (contain|say|mention|answer|provide)"
-    r"|no information (about|on)|cannot be (answered|determined)",
-    re.I,
-)
 _STOP_NAMES = {
     "The",
     "This",
@@ -49,102 +40,6 @@ _STOP_NAMES = {
     "Ms",
     "President",
 }
-
-
-def is_refusal(raw: str) -> bool:
-    """The model said the passages do not answer the question."""
-    return bool(_REFUSAL.search(raw)) and len(_LABEL.findall(raw)) <= 1
-
-
-_LABEL_RUN = re.compile(r"(?:\s*\[\d+\]){3,}")
-
-
-def trim_generation(raw: str) -> str:
-    """Cut degenerate output: a run of 3+ labels ends it; an unfinished last sentence is dropped."""
-    m = _LABEL_RUN.search(raw)
-    text = raw[: m.start()] if m else raw
-    parts = split_answer(text)
-    if parts and not re.search(r"[.!?][\"”’')]*(\s*\[\d+(?:\s*[,;]\s*\d+)*\])*$", parts[-1]):
-        parts = parts[:-1]  # the model hit its token limit mid-sentence
-    return " ".join(parts)
-
-
-def split_answer(raw: str) -> list[str]:
-    """Answer sentences, each keeping the labels that follow it."""
-    text = " ".join(raw.split())
-    out, start = [], 0
-    for m in _ANSWER_END.finditer(text):
-        if _ABBREV.search(text[max(start, m.start() - 6) : m.start() + 1]):
-            continue
-        out.append(text[start : m.end()].strip())
-        start = m.end()
-    out.append(text[start:].strip())
-    return [s for s in out if s]
-
-
-# Talk about the prompt ("as stated in passage [1]") says nothing about the statements: the
-# words go, the label stays. "The passage of resolution 2231" is about the statements: kept.
-_META = re.compile(
-    r",?\s*\b(?:as\s+)?(?:(?:stated|mentioned|noted|seen|shown|supported|described|quoted|"
-    r"said)\s+)?(?:in|by|from)\s+(?:the\s+)?(?:passages?|context)\b(?!\s+of\b)",
-    re.I,
-)
-_DANGLING = re.compile(  # "… responsibility, as stated in [1]."
-    r",?\s*\b(?:as\s+)?(?:stated|mentioned|noted|seen|shown|described|quoted|supported)\s+"
-    r"(?:in|by)\s*"
-    r"(?=\[\d|[.!?]?$)",
-    re.I,
-)
-
-
-# "Passage n=1", "passage 2", "passage #3": the model naming a passage without brackets.
-_PASSAGE_REF = re.compile(r"\bpassages?\s*(?:n\s*=\s*|#\s*|no\.\s*|number\s+)?(\d+)\b", re.I)
-
-
-def answer_sentences(raw: str) -> list[str]:
-    """The sentences worth checking: prompt talk removed, not empty, not repeated.
-
-    A sentence left without content keeps its labels for the one before it ("France agreed.
-    This is supported by passage [1]." cites [1] for the first sentence)."""
-    out: list[str] = []
-    seen: set[str] = set()
-    for sentence in split_answer(_PASSAGE_REF.sub(r"[\1]", raw)):
-        sentence = _DANGLING.sub(" ", _META.sub("", sentence)).strip()
-        claim = strip_labels(sentence).lower()
-        if _content_words(claim) >= 2 and claim not in seen:
-            out.append(sentence)
-            seen.add(claim)
-        elif out and labels_of(sentence) and not labels_of(out[-1]) and claim not in seen:
-            out[-1] = _with_labels(out[-1], labels_of(sentence))
-    return out
-
-
-def _with_labels(sentence: str, labels: list[int]) -> str:
-    """The sentence with labels appended after its final punctuation."""
-    return f"{sentence} " + "".join(f"[{n}]" for n in labels)
-
-
-_FUNCTION_WORDS_TEXT = (
-    "this that these those there here is are was were be been being it its a an the and or but "
-    "for of to in on by with as at from which who what why how so not also very"
-)
-_FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
-
-
-def _content_words(claim: str) -> int:
-    """Words that can carry a claim ("There is a reason for that." has one)."""
-    return sum(1 for w in re.findall(r"[^\W\d_]{3,}|\d+", claim) if w not in _FUNCTION_WORDS)
-
-
-def labels_of(sentence: str) -> list[int]:
-    """Citation labels in a sentence, in order, without repeats."""
-    found = [int(n) for grp in _LABEL.findall(sentence) for n in re.split(r"\s*[,;]\s*", grp)]
-    return list(dict.fromkeys(found))
-
-
-def strip_labels(sentence: str) -> str:
-    """The sentence without its [n] labels."""
-    return re.sub(r"\s+([.,;:!?])", r"\1", _LABEL.sub("", sentence)).strip()
 
 
 def lexical_support(claim: str, evidence: str) -> float:

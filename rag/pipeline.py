@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from index.types import Filters
+from rag.answer_text import is_refusal, trim_generation
 from rag.backends.base import Backend, GenerationParams, complete
-from rag.cite import CitationChecker, is_refusal, trim_generation
+from rag.cite import CitationChecker
 from rag.evidence import EvidenceRanker
 from rag.prompt import (
     answer_messages,

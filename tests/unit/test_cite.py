@@ -3,15 +3,8 @@
 import pytest
 
 from index.types import Statement
-from rag.cite import (
-    CitationChecker,
-    answer_sentences,
-    is_refusal,
-    labels_of,
-    lexical_support,
-    split_answer,
-    strip_labels,
-)
+from rag.answer_text import answer_sentences, is_refusal, labels_of, split_answer, strip_labels
+from rag.cite import CitationChecker, lexical_support
 from rag.types import Passage
 from tests.unit.fakes import bow
 
@@ -84,7 +77,7 @@ def test_refusal_detection(raw, refused):
 
 
 def test_degenerate_generation_is_trimmed():
-    from rag.cite import trim_generation
+    from rag.answer_text import trim_generation
 
     raw = "Kazakhstan named Sahara. [2] It values peace. [2] At present it is fielding its [3] [4] [5] [6] [7]"
     assert trim_generation(raw) == "Kazakhstan named Sahara. [2] It values peace. [2]"
