@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from rag.prompt import NOT_FOUND
+from rag.relevance import GENERIC
 
 _LABEL = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-# A sentence ends at . ! ? (then closing quotes, then its [n] labels) before a capital.
-_ANSWER_END = re.compile(r"[.!?][\"”’')]*(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])*\s+(?=[A-Z\"“(])")
+# A sentence ends at . ! ? (then closing quotes, then its [n] labels) before a capital or a
+# digit ("… in Kabul. 34 civilians were killed …").
+_ANSWER_END = re.compile(r"[.!?][\"”’')]*(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])*\s+(?=[A-Z0-9\"“(])")
 _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|No|Nos|Art|Sr|Jr|Gen|Amb|e\.g|i\.e|vs|[A-Z])\.$")
 _REFUSAL = re.compile(
     rf"{NOT_FOUND}|(passages|statements|context) (do|does) not (contain|say|mention|answer|provide)"
@@ -111,3 +113,31 @@ def labels_of(sentence: str) -> list[int]:
 def strip_labels(sentence: str) -> str:
     """The sentence without its [n] labels."""
     return re.sub(r"\s+([.,;:!?])", r"\1", _LABEL.sub("", sentence)).strip()
+
+
+_ASKS = re.compile(
+    r"\?\s*$|^(?:what|which|who|whom|whose|when|where|why|how|did|does|do|is|are|was)\b", re.I
+)
+_GENERIC = frozenset(GENERIC.split())
+
+
+def echoes(claim: str, question: str) -> bool:
+    """The claim only restates the question ("Australia delivered emergency relief to Iraq."
+    for "What emergency relief did Australia deliver to Iraq?"): no word of its own.
+
+    Only for questions phrased as questions: a telegraphic query ("us not involved incursion")
+    may already hold the answer's words."""
+    if not _ASKS.search(question.strip()):
+        return False
+    asked = {w.lower()[:5] for w in _words(question)}
+    return not [w for w in _words(claim) if not _ignored(w) and w.lower()[:5] not in asked]
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]{3,}|\d+", text)
+
+
+def _ignored(word: str) -> bool:
+    """Function words, and question words unless capitalised ("states" vs "United States")."""
+    low = word.lower()
+    return low in _FUNCTION_WORDS or (low in _GENERIC and word == low)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 from index.chunk import sentence_spans
-from rag.answer_text import answer_sentences, labels_of, strip_labels
+from rag.answer_text import answer_sentences, echoes, labels_of, strip_labels
 from rag.relevance import spelled_date
 from rag.types import AnswerSentence, Citation, Passage
 
@@ -45,12 +45,19 @@ _STOP_NAMES = {
 def lexical_support(claim: str, evidence: str) -> float:
     """Share of the claim's numbers, names and quoted phrases that the evidence contains (1 if none)."""
     low = " ".join(evidence.split()).lower()
-    items = [n.rstrip(".,") for n in _NUMBER.findall(claim)]
-    items += [n for n in _NAME.findall(claim) if n not in _STOP_NAMES]
-    items += [q.lower() for q in _QUOTED.findall(claim)]
-    if not items:
+    numbers = numbers_in(claim)
+    names = [n for n in _NAME.findall(claim) if n not in _STOP_NAMES]
+    quoted = [q.lower() for q in _QUOTED.findall(claim)]
+    total = len(numbers) + len(names) + len(quoted)
+    if not total:
         return 1.0
-    return sum(1 for i in items if i.lower() in low) / len(items)
+    found = len(numbers & numbers_in(evidence)) + sum(n.lower() in low for n in names)
+    return (found + sum(q in low for q in quoted)) / total
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers of a text as whole tokens ("7,000" → "7000"; "3" is not found in "2003")."""
+    return {n.rstrip(".,").replace(",", "") for n in _NUMBER.findall(text)}
 
 
 # "Australia said this [1]." answers "Which delegation said X?" with X left implicit: the
@@ -85,7 +92,7 @@ class CitationChecker:
         self, raw: str, passages: list[Passage], question: str = ""
     ) -> tuple[list[AnswerSentence], list[int]]:
         """Sentences with checked citations, and the labels removed for matching no passage."""
-        sentences = answer_sentences(raw)
+        sentences = [s for s in answer_sentences(raw) if not echoes(strip_labels(s), question)]
         if not sentences:
             return [], []
         spans = [self._spans(p) for p in passages]
@@ -145,11 +152,13 @@ class CitationChecker:
         i = int(np.argmax(sims))
         a, b = sp[i]  # the one sentence that best supports the claim: what the UI highlights
         when = spelled_date(p.statement.date)  # "in October 2014" against a stored 2014-10-24
-        lex = lexical_support(claim, f"{p.label()} {when} {p.text}")  # names may be metadata
+        evidence = f"{p.label()} {when} {p.text}"  # names and dates may be metadata
+        lex = lexical_support(claim, evidence)
         support = 0.7 * float(sims[i]) + 0.3 * lex
         # A claim that points back to the question borrows its wording: then who and when
         # must all match the passage, or "Germany said this" would pass on Australia's words.
         ok = support >= self.threshold and (lex == 1.0 or not _REFERS_BACK.search(claim))
+        ok = ok and numbers_in(claim) <= numbers_in(evidence)  # a number it lacks is invented
         return Citation(n, p, a, b, round(support, 4), ok)
 
     @staticmethod

@@ -152,3 +152,34 @@ def test_stated_that_with_a_clause_is_not_a_back_reference():
     )
     assert resolved("Mr. Quinlan (Australia) stated this in October 2014.", "Q?").endswith("Q?")
     assert resolved("This was said by Niger.", "Q?").endswith("Q?")
+
+
+def test_number_the_passage_lacks_makes_the_citation_unsupported():
+    from rag.cite import numbers_in
+
+    assert numbers_in("some 7,000 killings in 2019.") == {"7000", "2019"}
+    assert "3" not in numbers_in("resolution 2003")  # whole tokens, not digits inside others
+    p = passage("n", "Haiti needs help: 4.6 million people require humanitarian aid.", "Haiti")
+    checker = CitationChecker(bow, threshold=0.3)
+    good, _ = checker.check("4.6 million people in Haiti require humanitarian aid [1].", [p])
+    bad, _ = checker.check("3 million people in Haiti require humanitarian aid [1].", [p])
+    assert good[0].supported and not bad[0].citations[0].supported
+
+
+def test_sentence_that_only_restates_the_question_is_dropped():
+    from rag.answer_text import echoes
+
+    q = "What emergency relief did Australia say it had delivered to Iraq in September 2014?"
+    assert echoes("Australia delivered emergency relief to Iraq in September 2014.", q)
+    assert not echoes("Australia provided $5 million in emergency funding to Iraq.", q)
+    who = "Which delegation said that the towns might be pawns?"
+    assert echoes("The delegation said this.", who)
+    assert not echoes("The United States said this.", who)  # a capitalised name is new
+    assert not echoes("us not involved", "venezuela incursion us not involved")  # no question
+    checker = CitationChecker(bow, threshold=0.5)
+    sentences, _ = checker.check(
+        "France supports the ceasefire in Idlib [1].",
+        [P1, P2],
+        ("Did France support the ceasefire in Idlib?"),
+    )
+    assert sentences == []
