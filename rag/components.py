@@ -156,7 +156,7 @@ def make_evidence(s: Settings, retriever: Retriever) -> EvidenceRanker | None:
     if s.evidence_margin < 0:
         return None
     bm25 = retriever.index.bm25
-    config = EvidenceConfig(margin=s.evidence_margin, window_chars=s.passage_chars)
+    config = EvidenceConfig(margin=s.evidence_margin)
     return EvidenceRanker(retriever.embedder.embed, bm25.terms, bm25.idf, config)
 
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from index.chunk import sentence_spans
-from rag.prompt import window
 from rag.relevance import GENERIC, about, specific_terms
 from rag.types import Passage
 
@@ -25,7 +24,6 @@ class EvidenceConfig:
     coverage_weight: float = 0.3  # idf-weighted share of the question's terms in the passage
     rank_prior: float = 0.05  # per retrieval rank: fusion still knows things the embedder misses
     margin: float = 0.05  # show passages within this of the best (dev set: 0.05 > 0.1)
-    window_chars: int = 0  # > 0: a longer passage is cut to the sentences around its best one
 
 
 class EvidenceRanker:
@@ -54,23 +52,12 @@ class EvidenceRanker:
         wanted = specific_terms(question, self.terms, self._generic)
         scored, at = [], 0
         for rank, (p, sp) in enumerate(zip(passages, spans, strict=True)):
-            i = int(sims[at : at + len(sp)].argmax())
-            best = float(sims[at + i])
+            best = float(sims[at : at + len(sp)].max())
             at += len(sp)
             cov = self._coverage(wanted, about(p))
             score = best + self.config.coverage_weight * cov - self.config.rank_prior * rank
-            p = self._around(p, sp, i)
             scored.append(replace(p, scores={**p.scores, "evidence": round(score, 6)}))
         return sorted(scored, key=lambda p: -p.scores["evidence"])
-
-    def _around(self, p: Passage, spans: list[tuple[int, int]], best: int) -> Passage:
-        """The passage cut to the sentences around its best one: what the model reads and the
-        citation opens (a chunk can be twice what a small model's prompt holds)."""
-        limit = self.config.window_chars
-        if limit <= 0 or len(p.text) <= limit:
-            return p
-        lo, hi = window([b - a + 1 for a, b in spans], best, limit)
-        return replace(p, start=p.start + spans[lo][0], end=p.start + spans[hi][1])
 
     def select(self, ranked: list[Passage], most: int) -> list[Passage]:
         """The best passage and those within the margin of it, at most `most`."""

@@ -45,18 +45,3 @@ def test_select_keeps_only_passages_near_the_best():
 
 def test_nothing_to_rank():
     assert ranker().rank("anything", []) == [] and ranker().select([], 3) == []
-
-
-def test_long_passage_is_cut_to_the_sentences_around_its_best_one():
-    text = (
-        "We thank the presidency for convening this meeting today. " * 3
-        + "Viet Nam has enacted the Youth Law to empower young people. "
-        + "We welcome the briefers and their detailed statements. " * 3
-    )
-    p = passage("vn", text.strip(), "Viet Nam")
-    r = EvidenceRanker(bow, terms, lambda t: 1.0, EvidenceConfig(window_chars=130))
-    (cut,) = r.rank("Which youth law did Viet Nam enact?", [p])
-    assert "Youth Law" in cut.text and len(cut.text) <= 130
-    assert cut.statement.text[cut.start : cut.end] == cut.text  # still exact statement offsets
-    (whole,) = ranker().rank("Which youth law did Viet Nam enact?", [p])
-    assert whole.text == p.text  # window_chars 0: the passage is left whole
