@@ -40,6 +40,8 @@ def trim_generation(raw: str) -> str:
 def split_answer(raw: str) -> list[str]:
     """Answer sentences, each keeping the labels that follow it."""
     text = " ".join(raw.split())
+    if _LEADING_LABEL.match(text):
+        return _split_prefixed(text)
     out, start = [], 0
     for m in _ANSWER_END.finditer(text):
         if _ABBREV.search(text[max(start, m.start() - 6) : m.start() + 1]):
@@ -48,6 +50,24 @@ def split_answer(raw: str) -> list[str]:
         start = m.end()
     out.append(text[start:].strip())
     return [s for s in out if s]
+
+
+# "[1] Australia said so. [2] France agreed.": some answers put each label before its
+# sentences; read that way, "[2]" belongs to France, not to the sentence it follows.
+_LEADING_LABEL = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
+
+
+def _split_prefixed(text: str) -> list[str]:
+    """Sentences of an answer whose labels come first, each label moved after its sentences."""
+    pieces = _LABEL.split(text)  # "", "1", " A. B. ", "2", " C."
+    out: list[str] = []
+    labels: list[str] = []
+    for label, body in zip(pieces[1::2], pieces[2::2], strict=True):
+        labels.append(f"[{label}]")
+        if body.strip():  # "[1][2] Both agreed." gives both labels to the sentence
+            out += [f"{s} {''.join(labels)}" for s in split_answer(body)]
+            labels = []
+    return out
 
 
 # Talk about the prompt ("as stated in passage [1]") says nothing about the statements: the

@@ -183,3 +183,16 @@ def test_sentence_that_only_restates_the_question_is_dropped():
         ("Did France support the ceasefire in Idlib?"),
     )
     assert sentences == []
+
+
+def test_labels_written_before_their_sentences_belong_to_the_sentences_after():
+    raw = (
+        "[1] The United States asked members to picture it. [3] Moscow showed restraint. It waited."
+    )
+    assert split_answer(raw) == [
+        "The United States asked members to picture it. [1]",
+        "Moscow showed restraint. [3]",
+        "It waited. [3]",
+    ]
+    assert split_answer("[1][2] Both agreed.") == ["Both agreed. [1][2]"]
+    assert labels_of(split_answer("[1][2] Both agreed.")[0]) == [1, 2]
