@@ -18,13 +18,10 @@ SYSTEM = (
 # No "reply NOT FOUND if ..." clause: with it the 1.5B model answered NOT FOUND even when the
 # only passage held the answer (measured). Refusing is the retrieval gate's job, and a reply
 # whose sentences no passage supports is turned into a refusal by the pipeline.
-# "Say who said it … do not just repeat the question": without it the 1.5B model answered
-# "Which delegation said X?" with "The delegation said this." (measured on the dev set).
 INSTRUCTIONS = (
     "Answer the question in at most three short sentences, from the passages above. "
-    "Say who said it, with the country given in the passage's source, and what exactly they "
-    "said; do not just repeat the question. "
-    "End every sentence with the number of the passage that supports it, like [1] or [2]."
+    "End every sentence with the number of the passage that supports it, like [1] or [2]. "
+    "Name the speaker's country when you report what was said."
 )
 _TAG = re.compile(r"</?passage\b[^>]*>", re.I)
 _PASSAGE = re.compile(r'<passage n="(\d+)" source="([^"]*)">\n(.*?)\n</passage>', re.S)
