@@ -40,7 +40,7 @@ def trim_generation(raw: str) -> str:
 def split_answer(raw: str) -> list[str]:
     """Answer sentences, each keeping the labels that follow it."""
     text = " ".join(raw.split())
-    if _LEADING_LABEL.match(text):
+    if _LABEL.match(text):  # "[1] Australia said so. [2] France agreed.": labels come first
         return _split_prefixed(text)
     out, start = [], 0
     for m in _ANSWER_END.finditer(text):
@@ -52,13 +52,10 @@ def split_answer(raw: str) -> list[str]:
     return [s for s in out if s]
 
 
-# "[1] Australia said so. [2] France agreed.": some answers put each label before its
-# sentences; read that way, "[2]" belongs to France, not to the sentence it follows.
-_LEADING_LABEL = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
-
-
 def _split_prefixed(text: str) -> list[str]:
-    """Sentences of an answer whose labels come first, each label moved after its sentences."""
+    """Sentences of an answer whose labels come first, each label moved after its sentences:
+    in "[1] Australia said so. [2] France agreed." the "[2]" belongs to France, not to the
+    sentence it follows."""
     pieces = _LABEL.split(text)  # "", "1", " A. B. ", "2", " C."
     out: list[str] = []
     labels: list[str] = []
@@ -121,7 +118,7 @@ _FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
 
 def _content_words(claim: str) -> int:
     """Words that can carry a claim ("There is a reason for that." has one)."""
-    return sum(1 for w in re.findall(r"[^\W\d_]{3,}|\d+", claim) if w not in _FUNCTION_WORDS)
+    return sum(1 for w in _words(claim) if w.lower() not in _FUNCTION_WORDS)
 
 
 def labels_of(sentence: str) -> list[int]:
