@@ -110,14 +110,15 @@ def cmd_search(args: argparse.Namespace, s: Settings) -> int:
     from rag.filters import describe, parse_filters
 
     flt = parse_filters(filters_from_args(args))
-    passages = make_retriever(s, args.index, args.retriever).search(args.query, args.k or s.k, flt)
+    retriever = make_retriever(s, args.index, args.retriever)
+    passages = retriever.search(args.query, args.k or s.k, flt)
     if args.json:
         print_json([p.to_json(rank) for rank, p in enumerate(passages, start=1)])
         return 0
+    named = retriever.meeting_named(args.query, flt)
     if not passages:
-        print(
-            f"No passage matches{' the filters (' + describe(flt) + ')' if not flt.is_empty() else ''}."
-        )
+        where = f" the filters ({describe(named, flt)})" if not named.is_empty() else ""
+        print(f"No passage matches{where}.")
         return 1
     for rank, p in enumerate(passages, start=1):
         print(f"[{rank}] {p.score:.4f}  {p.label()}  ({p.statement_id})")

@@ -93,6 +93,7 @@ def retrieval_config(s: Settings) -> RetrievalConfig:
         bm25_weight=s.bm25_weight,
         max_per_statement=s.max_per_statement,
         max_query_chars=s.max_query_chars,
+        named_meeting=s.named_meeting,
     )
 
 

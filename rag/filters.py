@@ -71,12 +71,25 @@ def _iso(key: str, value: object) -> str:
         raise InputError(f"{key} {text!r} is not a date: write it as YYYY-MM-DD.") from None
 
 
-def describe(f: Filters) -> str:
-    """Human summary of the filters in force ("" when none)."""
+# Meeting records ("S/PV.4644") and the letters that record videoconferences ("S/2020/274").
+_SYMBOL = re.compile(r"(?<![\w/])S/(?:PV\.\d+|\d{4}/\d+)(?![\w/])", re.IGNORECASE)
+
+
+def named_symbols(text: str) -> tuple[str, ...]:
+    """The meeting symbols a question names, upper-cased, in order, without repeats."""
+    return tuple(dict.fromkeys(m.upper() for m in _SYMBOL.findall(text)))
+
+
+def describe(f: Filters, given: Filters | None = None) -> str:
+    """Human summary of the filters in force ("" when none); a meeting that `given` (the
+    user's own filters) lacks was named in the question, and the summary says so."""
+    named = given is not None and f.symbols != given.symbols
     parts = [
         f"country: {', '.join(f.countries)}" if f.countries else "",
         f"speaker: {', '.join(f.speakers)}" if f.speakers else "",
-        f"meeting: {', '.join(f.symbols)}" if f.symbols else "",
+        f"meeting: {', '.join(f.symbols)}" + (" (named in the question)" if named else "")
+        if f.symbols
+        else "",
         f"from {f.date_from}" if f.date_from else "",
         f"to {f.date_to}" if f.date_to else "",
         f"language: {', '.join(f.spoken_languages)}" if f.spoken_languages else "",

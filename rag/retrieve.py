@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -13,7 +13,7 @@ from index.embed import Embedder
 from index.loaded import LoadedIndex
 from index.types import Filters, Statement
 from rag.errors import InputError
-from rag.filters import parse_filters
+from rag.filters import named_symbols, parse_filters
 from rag.rerank import Reranker
 from rag.types import Passage
 
@@ -33,6 +33,7 @@ class RetrievalConfig:
     max_per_statement: int = 2
     max_query_chars: int = 2000
     rerank_depth: int = 30
+    named_meeting: bool = True  # a meeting the question names becomes its filter
 
 
 class Retriever:
@@ -59,7 +60,7 @@ class Retriever:
         query = self._check(query)
         if k < 1:
             raise InputError(f"k must be at least 1, not {k}.")
-        flt = parse_filters(filters)
+        flt = self.meeting_named(query, parse_filters(filters))
         allowed = self.index.meta.allowed_ids(flt)
         if allowed is not None and len(allowed) == 0:
             return []
@@ -69,6 +70,16 @@ class Retriever:
         if self.reranker is not None:
             passages = self._rerank(query, passages)
         return diversify(passages, k, self.config.max_per_statement)
+
+    def meeting_named(self, query: str, flt: Filters) -> Filters:
+        """`flt` restricted to the meetings the query names ("at S/PV.4644") that the index holds.
+
+        Users who name a meeting mean it, and its symbol is one token among many for BM25 and
+        noise to the embedder (dev set: one question answered from a later meeting before)."""
+        if not self.config.named_meeting or flt.symbols or flt.statement_ids:
+            return flt
+        held = tuple(s for s in named_symbols(query) if self.index.meta.ids_for_symbol(s))
+        return replace(flt, symbols=held) if held else flt
 
     def _check(self, query: str) -> str:
         query = " ".join(query.split())

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     reranker_path: Path | None = Field(
         None, description="Local CrossEncoder folder; none by default."
     )
+    named_meeting: bool = Field(
+        True, description="A meeting symbol named in the question (S/PV.4644) filters to it."
+    )
     max_query_chars: int = Field(2000, description="Longer questions are refused with a message.")
     # Answering
     backend: str = Field("embedded", description="LLM backend: embedded, openai or extractive.")

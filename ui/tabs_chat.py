@@ -201,7 +201,8 @@ def answer_stream(
     try:
         flt = parse_filters(filters_from(*filter_values))
         pipeline = engine.pipeline(backend, mode, int(k))
-        banner = render.filters_banner(describe(flt))
+        named = pipeline.retriever.meeting_named(question, flt)
+        banner = render.filters_banner(describe(named, flt))
         turn = len(turns) + 1
         chat = [
             *chat,

@@ -56,7 +56,9 @@ def search(engine: Engine, query: str, *rest: Any) -> tuple[str, str]:
         return gr.skip(), gr.skip()
     try:
         flt = parse_filters(filters_from(*filter_values))
-        passages = engine.retriever(mode).search(query, int(k), flt)
+        retriever = engine.retriever(mode)
+        passages = retriever.search(query, int(k), flt)
+        named = retriever.meeting_named(query, flt)
     except UnscRagError as err:
         raise gr.Error(str(err)) from None
-    return render.filters_banner(describe(flt)), render.search_results(passages)
+    return render.filters_banner(describe(named, flt)), render.search_results(passages)

@@ -44,6 +44,30 @@ def test_symbol_filter_matches_resumptions_and_date_range(retriever):
     assert hits and all("2020-01-01" <= h.statement.date <= "2020-03-31" for h in hits)
 
 
+def test_a_meeting_named_in_the_question_filters_to_it(retriever):
+    query = "Iraq disarmament resolution 1441 inspections"
+    unfiltered = retriever.search(query, k=5)
+    assert {h.statement.symbol for h in unfiltered} != {"S/PV.4644"}
+    named = retriever.search(f"{query} at S/PV.4644", k=5)
+    assert named and {h.statement.symbol for h in named} == {"S/PV.4644"}
+    # The user's own meeting filter wins over the one named in the question.
+    chosen = retriever.search(f"{query} at S/PV.4644", k=5, filters={"symbol": "S/PV.4726"})
+    assert chosen and {h.statement.symbol.split(" (")[0] for h in chosen} == {"S/PV.4726"}
+
+
+def test_a_meeting_the_index_lacks_or_a_disabled_setting_filters_nothing(retriever):
+    from dataclasses import replace as dc_replace
+
+    from rag.retrieve import Retriever
+
+    query = "Iraq disarmament resolution 1441 inspections"
+    assert len({h.statement.symbol for h in retriever.search(f"{query} S/PV.9999", k=5)}) > 1
+    off = Retriever(
+        retriever.index, retriever.embedder, dc_replace(retriever.config, named_meeting=False)
+    )
+    assert len({h.statement.symbol for h in off.search(f"{query} at S/PV.4644", k=5)}) > 1
+
+
 def test_filter_matching_nothing_returns_no_passage(retriever):
     assert retriever.search("peace", k=5, filters={"country": "Atlantis"}) == []
 

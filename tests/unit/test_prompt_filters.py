@@ -4,7 +4,7 @@ from index.countries import country_key
 from index.meta import symbol_base
 from index.types import Filters, Statement
 from rag.errors import InputError
-from rag.filters import describe, parse_filters
+from rag.filters import describe, named_symbols, parse_filters
 from rag.prompt import answer_messages, parse_passages, question_of
 from rag.retrieve import diversify, expand_query, merge_adjacent
 from rag.types import Passage
@@ -37,6 +37,27 @@ def test_filters_validate_keys_and_dates():
     with pytest.raises(InputError, match="after"):
         parse_filters({"date_from": "2021-01-01", "date_to": "2020-01-01"})
     assert parse_filters(None) == Filters()
+
+
+@pytest.mark.parametrize(
+    "question,symbols",
+    [
+        ("What was said at S/PV.4644 on Iraq?", ("S/PV.4644",)),
+        ("at the meeting (s/pv.7606), and again at S/PV.7606", ("S/PV.7606",)),
+        ("the videoconference S/2020/274 and S/PV.8699", ("S/2020/274", "S/PV.8699")),
+        ("resolution 1441 (2002) and document XS/PV.12 or S/PV.", ()),
+    ],
+)
+def test_meeting_symbols_named_in_a_question(question, symbols):
+    assert named_symbols(question) == symbols
+
+
+def test_a_meeting_named_in_the_question_is_described_as_such():
+    given = Filters(countries=("france",))
+    named = Filters(countries=("france",), symbols=("S/PV.4644",))
+    assert describe(named, given) == "country: france; meeting: S/PV.4644 (named in the question)"
+    assert describe(named, named) == "country: france; meeting: S/PV.4644"
+    assert describe(given, given) == "country: france"
 
 
 def test_country_aliases_share_one_key():
