@@ -29,7 +29,7 @@ def build_search(engine: Engine, fc: FilterControls) -> None:
         go = gr.Button("Search", variant="primary", elem_id="search-go", scale=1)
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
-            banner = gr.HTML("")
+            banner = gr.HTML("", elem_id="search-banner")
             results = gr.HTML(
                 '<div class="ev-empty">Results appear here.</div>',
                 elem_id="search-results",

@@ -79,6 +79,18 @@ def test_country_filter_limits_passages(page, shots):
     print(f"filtered answer in {elapsed:.1f}s; {len(heads)} search results, all France")
 
 
+def test_meeting_named_in_the_search_filters_to_it(page, shots):
+    page.get_by_role("tab", name="Search").click()
+    page.fill("#search-query textarea", "Iraq disarmament resolution 1441 at S/PV.4644")
+    page.click("#search-go")
+    page.locator("#search-results .ev-card").first.wait_for()
+    banner = page.locator("#search-banner .filters-banner").inner_text()
+    assert "meeting: S/PV.4644 (named in the question)" in banner
+    cards = page.locator("#search-results .ev-card").all_inner_texts()
+    assert cards and all("S/PV.4644" in c for c in cards), cards
+    page.screenshot(path=shots / "named-meeting.png", full_page=True)
+
+
 def test_statement_viewer_opens_neighbours(page, shots):
     pick(page, "#f-symbol", "S/PV.8706")
     page.get_by_role("tab", name="Search").click()
