@@ -15,7 +15,6 @@ from rag.backends.registry import make_backend as registry_make_backend
 from rag.cite import CitationChecker
 from rag.errors import InputError
 from rag.evidence import EvidenceConfig, EvidenceRanker
-from rag.judge import EvidenceJudge
 from rag.pipeline import AnswerConfig, Pipeline
 from rag.rerank import CrossEncoderReranker
 from rag.retrieve import RetrievalConfig, Retriever
@@ -150,12 +149,7 @@ def assemble_pipeline(
         settings_hash=s.settings_hash(),
     )
     checker = CitationChecker(retriever.embedder.embed, threshold=s.support_threshold)
-    judge = (
-        EvidenceJudge(backend, s.judge_candidates, s.llm_timeout_s)
-        if s.evidence_judge and backend.name != "extractive"
-        else None
-    )
-    return Pipeline(retriever, backend, checker, config, make_evidence(s, retriever), judge)
+    return Pipeline(retriever, backend, checker, config, make_evidence(s, retriever))
 
 
 def make_evidence(s: Settings, retriever: Retriever) -> EvidenceRanker | None:

@@ -43,10 +43,6 @@ class EvidenceRanker:
 
     def rank(self, question: str, passages: list[Passage]) -> list[Passage]:
         """The passages best first, each with an "evidence" score added to its scores."""
-        return [p for p, _ in self.rank_sentences(question, passages)]
-
-    def rank_sentences(self, question: str, passages: list[Passage]) -> list[tuple[Passage, str]]:
-        """As `rank`, each passage with its best sentence (the one scored)."""
         if not passages:
             return []
         spans = [sentence_spans(p.text) or [(0, len(p.text))] for p in passages]
@@ -56,14 +52,12 @@ class EvidenceRanker:
         wanted = specific_terms(question, self.terms, self._generic)
         scored, at = [], 0
         for rank, (p, sp) in enumerate(zip(passages, spans, strict=True)):
-            top = at + int(sims[at : at + len(sp)].argmax())
-            best, at = float(sims[top]), at + len(sp)
+            best = float(sims[at : at + len(sp)].max())
+            at += len(sp)
             cov = self._coverage(wanted, about(p))
             score = best + self.config.coverage_weight * cov - self.config.rank_prior * rank
-            scored.append(
-                (replace(p, scores={**p.scores, "evidence": round(score, 6)}), texts[top])
-            )
-        return sorted(scored, key=lambda ps: -ps[0].scores["evidence"])
+            scored.append(replace(p, scores={**p.scores, "evidence": round(score, 6)}))
+        return sorted(scored, key=lambda p: -p.scores["evidence"])
 
     def select(self, ranked: list[Passage], most: int) -> list[Passage]:
         """The best passage and those within the margin of it, at most `most`."""

@@ -11,7 +11,6 @@ from rag.answer_text import is_refusal, trim_generation
 from rag.backends.base import Backend, GenerationParams, complete
 from rag.cite import CitationChecker
 from rag.evidence import EvidenceRanker
-from rag.judge import EvidenceJudge
 from rag.prompt import (
     answer_messages,
     clean_rewrite,
@@ -76,7 +75,6 @@ class Pipeline:
         checker: CitationChecker,
         config: AnswerConfig,
         evidence: EvidenceRanker | None = None,
-        judge: EvidenceJudge | None = None,
     ) -> None:
         self.retriever, self.backend, self.checker, self.config = (
             retriever,
@@ -84,7 +82,7 @@ class Pipeline:
             checker,
             config,
         )
-        self.evidence, self.judge = evidence, judge
+        self.evidence = evidence
 
     def ask(
         self,
@@ -149,11 +147,9 @@ class Pipeline:
         """The passages the model sees: those whose best sentence answers, best first."""
         if self.evidence is None:
             return passages
-        ranked = self.evidence.rank_sentences(query, passages)
-        chosen = self.judge.pick(query, ranked) if self.judge is not None else None
-        if chosen is not None:  # the model overruled the scores: show only what it verified
-            return [ranked[chosen][0]]
-        return self.evidence.select([p for p, _ in ranked], self.config.answer_passages)
+        return self.evidence.select(
+            self.evidence.rank(query, passages), self.config.answer_passages
+        )
 
     def _budget(self) -> int:
         return max(512, self.backend.context_tokens - self.config.max_tokens - 200)

@@ -103,12 +103,6 @@ class Settings(BaseSettings):
         description="Passages shown to the LLM score within this of the best one's evidence "
         "score (negative: no evidence ranking, fusion order).",
     )
-    evidence_judge: bool = Field(
-        False,
-        description="The LLM checks which of the top passages answers, in two orders (LLM "
-        "backends; dev: first passage right 0.788 -> 0.824, +~4 s with the 1.5B model).",
-    )
-    judge_candidates: int = Field(4, description="Passages the evidence judge chooses among.")
     passage_chars: int = Field(700, description="Longest passage text put in the prompt.")
     llm_timeout_s: float = Field(300.0, description="Longest wait for one answer, in seconds.")
     support_threshold: float = Field(
