@@ -12,6 +12,7 @@ from eval.datasets import Question, load_questions
 from eval.run import evaluate_retrieval, run_retrieval_eval
 from rag.cli import main
 from rag.errors import InputError
+from rag.filters import named_symbols
 
 SMALL_QUESTIONS = Path(__file__).parents[1] / "fixtures" / "small_questions.jsonl"
 TOP_KEYS = {
@@ -67,10 +68,12 @@ def test_result_has_the_documented_shape(hybrid, questions) -> None:
     json.dumps(hybrid)  # JSON-serialisable as is
 
 
-def test_per_question_statements_are_distinct_and_fill_the_depth(hybrid) -> None:
+def test_per_question_statements_are_distinct_and_fill_the_depth(hybrid, questions) -> None:
+    asked = {q.qid: q.question for q in questions}
     for row in hybrid["per_question"]:
         assert len(row["retrieved"]) == len(set(row["retrieved"])) <= 20
-        if not row["filters"]:
+        # A meeting named in the question filters to it (q020: S/2020/489, 3 statements here).
+        if not row["filters"] and not named_symbols(asked[row["qid"]]):
             # The candidate pool is 60 dense + 60 BM25 *chunks*; after at most 2 chunks per
             # statement, long statements can leave fewer than 20 distinct ones (q055: 11).
             assert len(row["retrieved"]) >= 10, row["qid"]
