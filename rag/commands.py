@@ -111,11 +111,11 @@ def cmd_search(args: argparse.Namespace, s: Settings) -> int:
 
     flt = parse_filters(filters_from_args(args))
     retriever = make_retriever(s, args.index, args.retriever)
-    passages = retriever.search(args.query, args.k or s.k, flt)
+    named = retriever.meeting_named(args.query, flt)  # searched as is: no second lookup inside
+    passages = retriever.search(args.query, args.k or s.k, named)
     if args.json:
         print_json([p.to_json(rank) for rank, p in enumerate(passages, start=1)])
         return 0
-    named = retriever.meeting_named(args.query, flt)
     if not passages:
         where = f" the filters ({describe(named, flt)})" if not named.is_empty() else ""
         print(f"No passage matches{where}.")

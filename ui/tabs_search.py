@@ -57,8 +57,8 @@ def search(engine: Engine, query: str, *rest: Any) -> tuple[str, str]:
     try:
         flt = parse_filters(filters_from(*filter_values))
         retriever = engine.retriever(mode)
-        passages = retriever.search(query, int(k), flt)
-        named = retriever.meeting_named(query, flt)
+        named = retriever.meeting_named(query, flt)  # searched as is: no second lookup inside
+        passages = retriever.search(query, int(k), named)
     except UnscRagError as err:
         raise gr.Error(str(err)) from None
     return render.filters_banner(describe(named, flt)), render.search_results(passages)
