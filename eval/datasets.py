@@ -10,6 +10,8 @@ from typing import Any
 from rag.errors import InputError
 from rag.filters import parse_filters
 
+ANSWER_TYPES = ("who", "number", "date", "place", "list", "yesno", "position")
+
 
 @dataclass(frozen=True)
 class Question:
@@ -22,6 +24,9 @@ class Question:
     filters: dict[str, Any] = field(default_factory=dict, compare=False)
     answer: str = ""
     evidence: tuple[dict[str, str], ...] = ()
+    facts: tuple[tuple[str, ...], ...] = ()
+    party: tuple[str, ...] = ()
+    answer_type: str = ""
 
     @property
     def answerable(self) -> bool:
@@ -79,6 +84,9 @@ def parse_question(line: str) -> Question:
     except InputError as err:
         raise InputError(f"{qid}: {err}") from None
     evidence = row.get("evidence") or []
+    answer_type = row.get("answer_type", "")
+    if answer_type not in ("", *ANSWER_TYPES):
+        raise InputError(f"{qid}: answer_type must be one of {', '.join(ANSWER_TYPES)}.")
     return Question(
         qid=qid,
         question=text,
@@ -87,7 +95,29 @@ def parse_question(line: str) -> Question:
         filters=filters,
         answer=str(row.get("answer", "")),
         evidence=tuple(e for e in evidence if isinstance(e, dict)),
+        facts=_facts(row.get("facts", []), qid),
+        party=_party(row.get("party", []), qid),
+        answer_type=answer_type,
     )
+
+
+def _facts(value: Any, qid: str) -> tuple[tuple[str, ...], ...]:
+    """The key facts: a list of facts, each a non-empty list of acceptable variants."""
+    if not isinstance(value, list) or not all(
+        isinstance(fact, list) and fact and all(isinstance(v, str) and v.strip() for v in fact)
+        for fact in value
+    ):
+        raise InputError(
+            f'{qid}: facts must be a list of non-empty lists of non-empty strings, e.g. [["1441"]].'
+        )
+    return tuple(tuple(fact) for fact in value)
+
+
+def _party(value: Any, qid: str) -> tuple[str, ...]:
+    """The delegations the answer must cite, as a list of names."""
+    if not isinstance(value, list) or not all(isinstance(p, str) and p.strip() for p in value):
+        raise InputError(f'{qid}: party must be a list of delegation names, e.g. ["France"].')
+    return tuple(value)
 
 
 def _text(row: dict[str, Any], key: str) -> str:
