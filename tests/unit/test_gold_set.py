@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import unicodedata
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -40,9 +41,39 @@ COUNTRY_ALIASES = {
     "united states of america": "united states",
     "us": "united states",
     "usa": "united states",
+    "united states ofamerica": "united states",  # OCR spelling in the corpus
+    "u.s.": "united states",
     "russia": "russia",
     "russian federation": "russia",
+    "iran": "iran",
+    "islamic republic of iran": "iran",
+    "syria": "syria",
+    "syrian arab republic": "syria",
+    "venezuela": "venezuela",
+    "venezuela (bolivarian republic of)": "venezuela",
+    "croatia": "croatia",
+    "republic of croatia": "croatia",
+    "micronesia": "micronesia",
+    "federated states of micronesia": "micronesia",
+    "viet nam": "viet nam",
+    "vietnam": "viet nam",
+    "south korea": "republic of korea",
+    "korea": "republic of korea",
+    "eu": "eu",
+    "european union": "eu",
+    "un": "un",
+    "united nations": "un",
+    "icc": "international criminal court",
 }
+ANSWER_TYPES = {"who", "number", "date", "place", "list", "yesno", "position"}
+# curly quotes, primes and dashes -> ASCII, before fact variants are looked up in a text
+_PUNCT = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u2033", '"'),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
+    }
+)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -77,6 +108,21 @@ def gold(gold_file: str) -> list[dict]:
 def _norm_country(name: str) -> str:
     key = re.sub(r"\s+", " ", name).strip().lower()
     return COUNTRY_ALIASES.get(key, key)
+
+
+def _norm_text(text: str) -> str:
+    """Lower case, whitespace collapsed, curly quotes and dashes made ASCII, accents folded."""
+    text = unicodedata.normalize("NFKD", text.translate(_PUNCT))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _has_phrase(text: str, variant: str) -> bool:
+    """True when the normalised variant occurs in the normalised text as whole words."""
+    v = _norm_text(variant)
+    head = r"(?<![0-9a-z])" if v[:1].isalnum() else ""
+    tail = r"(?![0-9a-z])" if v[-1:].isalnum() else ""
+    return re.search(head + re.escape(v) + tail, _norm_text(text)) is not None
 
 
 def _symbol_matches(wanted: str, actual: str | None) -> bool:
@@ -190,3 +236,54 @@ def test_gold_statements_satisfy_filters(gold: list[dict], corpus: dict[str, dic
             for key in ("speaker", "spoken_language", "participant_type", "collection"):
                 if key in filters:
                     assert (row.get(key) or "").lower() == filters[key].lower(), (q["qid"], sid)
+
+
+def test_answer_annotations_are_well_formed(gold: list[dict]) -> None:
+    for q in gold:
+        assert q.get("answer_type") in ANSWER_TYPES, (q["qid"], q.get("answer_type"))
+        party = q.get("party")
+        assert isinstance(party, list) and len(party) <= 3, q["qid"]
+        assert all(isinstance(p, str) and p.strip() for p in party), q["qid"]
+        facts = q.get("facts")
+        assert isinstance(facts, list), q["qid"]
+        if not q["gold_ids"]:
+            assert facts == [], q["qid"]
+            continue
+        assert 1 <= len(facts) <= 3, (q["qid"], len(facts))
+        for fact in facts:
+            assert isinstance(fact, list) and fact, q["qid"]
+            assert all(isinstance(v, str) and v.strip() for v in fact), (q["qid"], fact)
+
+
+def _shown_text(row: dict) -> str:
+    """A statement's text plus its "speaker (country)" label, which is shown with every quote."""
+    return f"{row['text']} {row.get('speaker') or ''} ({row.get('country') or ''})"
+
+
+def test_every_fact_is_stated_by_a_gold_statement(
+    gold: list[dict], corpus: dict[str, dict]
+) -> None:
+    # the label counts because a few statements (the US at S/PV.7167) never name their delegation
+    missing = [
+        (q["qid"], fact)
+        for q in gold
+        for fact in q.get("facts", [])
+        if not any(_has_phrase(_shown_text(corpus[sid]), v) for v in fact for sid in q["gold_ids"])
+    ]
+    assert not missing
+
+
+def test_every_party_spoke_a_gold_statement(gold: list[dict], corpus: dict[str, dict]) -> None:
+    for q in gold:
+        if not q["gold_ids"]:
+            continue
+        countries = {_norm_country(corpus[sid].get("country") or "") for sid in q["gold_ids"]}
+        for name in q["party"]:
+            assert _norm_country(name) in countries, (q["qid"], name, countries)
+
+
+def test_fact_variants_are_matched_normalised() -> None:
+    text = "Kazakhstan served in Côte d\u2019Ivoire \u2013 and  in\nWestern Sahara; thus."
+    assert _has_phrase(text, "Cote d'Ivoire") and _has_phrase(text, "western sahara")
+    assert _has_phrase(text, "- and")
+    assert not _has_phrase(text, "US") and not _has_phrase(text, "Sahar")
