@@ -94,15 +94,18 @@ def cmd_answers(args: argparse.Namespace, s: Settings) -> int:
     runs = {}
     for name in (args.backend or s.backend).split(","):
         pipe = make_pipeline(s, backend=name, embedder=emb, index=index)
-        runs[name] = evaluate_answers(pipe, questions, _text_of(index))
+        runs[name] = evaluate_answers(pipe, questions, _text_of(index), _progress(name))
         runs[name] |= {"backend": name, "settings_hash": s.settings_hash()}
     keys = [
+        "accuracy",
+        "wrong",
+        "refused",
+        "refused_unanswerable",
         "citation_precision",
         "citation_precision_first",
         "statement_precision",
         "citation_recall",
         "answered",
-        "refused_unanswerable",
         "seconds_p50",
         "removed_label_shown",
     ]
@@ -155,6 +158,13 @@ def cmd_calibrate(args: argparse.Namespace, s: Settings) -> int:
             args.json_out,
         )
     return 0
+
+
+def _progress(backend: str) -> Any:
+    def show(line: str) -> None:
+        print(f"{backend}: {line}", file=sys.stderr, flush=True)
+
+    return show
 
 
 def _text_of(index: Any) -> Any:

@@ -1,160 +1,141 @@
-"""Answer text (pure): sentences, their [n] labels, prompt talk, refusals, degenerate output."""
+"""Answer-text rules (pure): the [n] label grammar, numbers and names in a claim, and what a
+written sentence must look like to be shown (no fragments, no prompt talk, no echo)."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
-from rag.prompt import NOT_FOUND
 from rag.relevance import GENERIC
 
-_LABEL = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-# A sentence ends at . ! ? (then closing quotes, then its [n] labels) before a capital or a
-# digit ("… in Kabul. 34 civilians were killed …").
-_ANSWER_END = re.compile(r"[.!?][\"”’')]*(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])*\s+(?=[A-Z0-9\"“(])")
-_ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|No|Nos|Art|Sr|Jr|Gen|Amb|e\.g|i\.e|vs|[A-Z])\.$")
-_REFUSAL = re.compile(
-    rf"{NOT_FOUND}|(passages|statements|context) (do|does) not (contain|say|mention|answer|provide)"
-    r"|no information (about|on)|cannot be (answered|determined)",
-    re.I,
-)
-
-
-def is_refusal(raw: str) -> bool:
-    """The model said the passages do not answer the question."""
-    return bool(_REFUSAL.search(raw)) and len(_LABEL.findall(raw)) <= 1
-
-
-_LABEL_RUN = re.compile(r"(?:\s*\[\d+\]){3,}")
-
-
-def trim_generation(raw: str) -> str:
-    """Cut degenerate output: a run of 3+ labels ends it; an unfinished last sentence is dropped."""
-    m = _LABEL_RUN.search(raw)
-    text = raw[: m.start()] if m else raw
-    parts = split_answer(text)
-    if parts and not re.search(r"[.!?][\"”’')]*(\s*\[\d+(?:\s*[,;]\s*\d+)*\])*$", parts[-1]):
-        parts = parts[:-1]  # the model hit its token limit mid-sentence
-    return " ".join(parts)
-
-
-def split_answer(raw: str) -> list[str]:
-    """Answer sentences, each keeping the labels that follow it."""
-    text = " ".join(raw.split())
-    if _LABEL.match(text):  # "[1] Australia said so. [2] France agreed.": labels come first
-        return _split_prefixed(text)
-    out, start = [], 0
-    for m in _ANSWER_END.finditer(text):
-        if _ABBREV.search(text[max(start, m.start() - 6) : m.start() + 1]):
-            continue
-        out.append(text[start : m.end()].strip())
-        start = m.end()
-    out.append(text[start:].strip())
-    return [s for s in out if s]
-
-
-def _split_prefixed(text: str) -> list[str]:
-    """Sentences of an answer whose labels come first, each label moved after its sentences:
-    in "[1] Australia said so. [2] France agreed." the "[2]" belongs to France, not to the
-    sentence it follows."""
-    pieces = _LABEL.split(text)  # "", "1", " A. B. ", "2", " C."
-    out: list[str] = []
-    labels: list[str] = []
-    for label, body in zip(pieces[1::2], pieces[2::2], strict=True):
-        labels.append(f"[{label}]")
-        if body.strip():  # "[1][2] Both agreed." gives both labels to the sentence
-            out += [f"{s} {''.join(labels)}" for s in split_answer(body)]
-            labels = []
-    return out
-
-
-# Talk about the prompt ("as stated in passage [1]") says nothing about the statements: the
-# words go, the label stays. "The passage of resolution 2231" is about the statements: kept.
-_META = re.compile(
-    r",?\s*\b(?:as\s+)?(?:(?:stated|mentioned|noted|seen|shown|supported|described|quoted|"
-    r"said)\s+)?(?:in|by|from)\s+(?:the\s+)?(?:passages?|context)\b(?!\s+of\b)",
-    re.I,
-)
-_DANGLING = re.compile(  # "… responsibility, as stated in [1]."
-    r",?\s*\b(?:as\s+)?(?:stated|mentioned|noted|seen|shown|described|quoted|supported)\s+"
-    r"(?:in|by)\s*"
-    r"(?=\[\d|[.!?]?$)",
-    re.I,
-)
-
-
-# "Passage n=1", "passage 2", "passage #3": the model naming a passage without brackets.
-_PASSAGE_REF = re.compile(r"\bpassages?\s*(?:n\s*=\s*|#\s*|no\.\s*|number\s+)?(\d+)\b", re.I)
-
-
-def answer_sentences(raw: str) -> list[str]:
-    """The sentences worth checking: prompt talk removed, not empty, not repeated.
-
-    A sentence left without content keeps its labels for the one before it ("France agreed.
-    This is supported by passage [1]." cites [1] for the first sentence)."""
-    out: list[str] = []
-    seen: set[str] = set()
-    for sentence in split_answer(_PASSAGE_REF.sub(r"[\1]", raw)):
-        sentence = _DANGLING.sub(" ", _META.sub("", sentence)).strip()
-        claim = strip_labels(sentence).lower()
-        if _content_words(claim) >= 2 and claim not in seen:
-            out.append(sentence)
-            seen.add(claim)
-        elif out and labels_of(sentence) and not labels_of(out[-1]) and claim not in seen:
-            out[-1] = _with_labels(out[-1], labels_of(sentence))
-    return out
-
-
-def _with_labels(sentence: str, labels: list[int]) -> str:
-    """The sentence with labels appended after its final punctuation."""
-    return f"{sentence} " + "".join(f"[{n}]" for n in labels)
-
-
-_FUNCTION_WORDS_TEXT = (
-    "this that these those there here is are was were be been being it its a an the and or but "
-    "for of to in on by with as at from which who what why how so not also very"
-)
-_FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
-
-
-def _content_words(claim: str) -> int:
-    """Words that can carry a claim ("There is a reason for that." has one)."""
-    return sum(1 for w in _words(claim) if w.lower() not in _FUNCTION_WORDS)
+# --- labels ----------------------------------------------------------------------------------
+LABEL = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_PASSAGE_REF = re.compile(r"\b(?:passage|quote)s?\s*(?:n\s*=\s*|#\s*|no\.\s*|number\s+)?(\d+)\b", re.I)
 
 
 def labels_of(sentence: str) -> list[int]:
-    """Citation labels in a sentence, in order, without repeats."""
-    found = [int(n) for grp in _LABEL.findall(sentence) for n in re.split(r"\s*[,;]\s*", grp)]
+    """Citation labels in a sentence, in order, without repeats ("passage 2" counts as [2])."""
+    sentence = _PASSAGE_REF.sub(r"[\1]", sentence)
+    found = [int(n) for grp in LABEL.findall(sentence) for n in re.split(r"\s*[,;]\s*", grp)]
     return list(dict.fromkeys(found))
 
 
 def strip_labels(sentence: str) -> str:
-    """The sentence without its [n] labels."""
-    return re.sub(r"\s+([.,;:!?])", r"\1", _LABEL.sub("", sentence)).strip()
+    """The sentence without its [n] labels or "passage n" talk."""
+    text = LABEL.sub("", _PASSAGE_REF.sub(r"[\1]", sentence))
+    return re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split())).strip()
 
 
-_ASKS = re.compile(
-    r"\?\s*$|^(?:what|which|who|whom|whose|when|where|why|how|did|does|do|is|are|was)\b", re.I
+# --- numbers ---------------------------------------------------------------------------------
+_DIGITS = re.compile(r"(?<![\w/.])\d+(?:[,.\u00a0\u202f]\d{3})*(?:\.\d+)?(?![\w/])")
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "million": 10**6,
+    "billion": 10**9, "dozen": 12,
+}  # fmt: skip
+_NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(NUMBER_WORDS)})\b", re.I)
+
+
+def numbers_in(text: str) -> set[str]:
+    """Numbers of a text as canonical strings: "7,000" and "7 000" → "7000", "five" → "5"."""
+    out = {
+        re.sub(r"[,\u00a0\u202f]|\.(?=\d{3}\b)", "", m.group()).rstrip(".")
+        for m in _DIGITS.finditer(text)
+    }
+    out |= {str(NUMBER_WORDS[w.lower()]) for w in _NUMBER_WORD.findall(text)}
+    return {n for n in out if n}
+
+
+# --- names -----------------------------------------------------------------------------------
+_NAME = re.compile(r"(?<![\w’'-])[A-Z][\w’'-]*[a-zA-Z]")
+# Capitalised words that name nobody: sentence openers, titles, and the Council's own words.
+_NOT_NAMES = frozenset(
+    "The This That These Those They Their It Its In On At By For From With As An A And But Or "
+    "He She We Our Us I His Her Mr Mrs Ms Dr Sir Madam Council Security United Nations UN "
+    "President Secretary-General Member Members States State Yes No Both All Some According "
+    "However Also Several Many Most There Here When Where While Which What Who Whose Why How "
+    "Delegation Representative Ambassador Government Minister Today Resolution Article Chapter "
+    "January February March April May June July August September October November December "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+)
+
+
+def names_in(text: str) -> list[str]:
+    """Capitalised words of a claim that may name someone or something (checked against the quote)."""
+    return [w for w in _NAME.findall(text) if w not in _NOT_NAMES and len(w) > 2]
+
+
+_QUOTED = re.compile(r"[\"“]([^\"”]{4,})[\"”]")
+
+
+def quoted_in(text: str) -> list[str]:
+    """Phrases a claim puts in quotation marks."""
+    return _QUOTED.findall(text)
+
+
+def fold(text: str) -> str:
+    """Lower case, accents folded, curly quotes and dashes made plain, whitespace collapsed."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = re.sub(r"[‐‑‒–—]", "-", text)
+    return " ".join(text.lower().split())
+
+
+# --- what a written sentence must look like --------------------------------------------------
+_PROMPT_TALK = re.compile(
+    r",?\s*\b(?:as\s+)?(?:(?:stated|mentioned|noted|seen|shown|supported|described|quoted|"
+    r"said)\s+)?(?:in|by|from)\s+(?:the\s+)?(?:passages?|quotes?|context|excerpts?)\b(?!\s+of\b)",
+    re.I,
+)
+_REFUSAL = re.compile(
+    r"NOT FOUND|(?:passages|quotes|statements|context) (?:do|does) not (?:contain|say|mention|"
+    r"answer|provide)|no information (?:about|on)|cannot be (?:answered|determined)",
+    re.I,
+)
+_FUNCTION_WORDS = frozenset(
+    "this that these those there here is are was were be been being it its a an the and or but "
+    "for of to in on by with as at from which who what why how so not also very".split()
 )
 _GENERIC = frozenset(GENERIC.split())
 
 
-def echoes(claim: str, question: str) -> bool:
-    """The claim only restates the question ("Australia delivered emergency relief to Iraq."
-    for "What emergency relief did Australia deliver to Iraq?"): no word of its own.
+def is_refusal(text: str) -> bool:
+    """The model said the quotes do not answer."""
+    return bool(_REFUSAL.search(text))
 
-    Only for questions phrased as questions: a telegraphic query ("us not involved incursion")
-    may already hold the answer's words."""
-    if not _ASKS.search(question.strip()):
+
+def clean_sentence(raw: str) -> str:
+    """The first sentence of a model's reply, prompt talk removed, labels kept."""
+    text = " ".join(raw.split())
+    m = re.search(r"[.!?][\"”’')]*(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])*(?=\s|$)", text)
+    first = text[: m.end()] if m else text
+    return _PROMPT_TALK.sub("", first).strip()
+
+
+def is_complete(sentence: str) -> bool:
+    """A whole sentence: a capital first, final punctuation, at least four words, no dangling
+    "which states that" fragment."""
+    body = strip_labels(sentence)
+    words = _words(body)
+    if len(words) < 4 or not body[:1].isupper() or not re.search(r"[.!?][\"”’')]*$", body):
         return False
+    return not re.search(r"\b(?:is|was|which|that|this)\s*,|,\s*which\s+states\b|\.\.\.", body)
+
+
+def content_words(text: str) -> list[str]:
+    """Words that can carry a claim (not function words, not question/UN boilerplate)."""
+    return [w for w in _words(text) if w.lower() not in _FUNCTION_WORDS | _GENERIC]
+
+
+def echoes(claim: str, question: str) -> bool:
+    """The claim only restates the question: no content word of its own."""
     asked = {w.lower()[:5] for w in _words(question)}
-    return not [w for w in _words(claim) if not _ignored(w) and w.lower()[:5] not in asked]
+    return not [w for w in content_words(claim) if w.lower()[:5] not in asked]
 
 
 def _words(text: str) -> list[str]:
     return re.findall(r"[^\W\d_]{3,}|\d+", text)
-
-
-def _ignored(word: str) -> bool:
-    """Function words, and question words unless capitalised ("states" vs "United States")."""
-    low = word.lower()
-    return low in _FUNCTION_WORDS or (low in _GENERIC and word == low)

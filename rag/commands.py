@@ -111,14 +111,14 @@ def cmd_search(args: argparse.Namespace, s: Settings) -> int:
 
     flt = parse_filters(filters_from_args(args))
     retriever = make_retriever(s, args.index, args.retriever)
-    named = retriever.meeting_named(args.query, flt)  # searched as is: no second lookup inside
-    passages = retriever.search(args.query, args.k or s.k, named)
+    found = retriever.search(args.query, args.k or s.k, flt)
+    passages = found.passages
     if args.json:
         print_json([p.to_json(rank) for rank, p in enumerate(passages, start=1)])
         return 0
     if not passages:
-        where = f" the filters ({describe(named, flt)})" if not named.is_empty() else ""
-        print(f"No passage matches{where}.")
+        shown = describe(found.filters, found.given)
+        print(f"No passage matches{f' the filters ({shown})' if shown else ''}.")
         return 1
     for rank, p in enumerate(passages, start=1):
         print(f"[{rank}] {p.score:.4f}  {p.label()}  ({p.statement_id})")
@@ -136,14 +136,13 @@ def cmd_ask(args: argparse.Namespace, s: Settings) -> int:
     pipeline = make_pipeline(s, args.index, args.backend, args.retriever)
     answer = None
     for event in pipeline.ask_stream(args.question, None, flt):
-        if event.kind == "token" and not args.json:
-            print(event.text, end="", file=sys.stderr, flush=True)
-        answer = event.answer or answer
+        if event.kind == "answer":
+            answer = event.answer
     assert answer is not None
     if args.json:
         print_json(answer_to_json(answer))
     else:
-        print("\n" + render_text(answer))
+        print(render_text(answer))
     return 0
 
 

@@ -10,11 +10,9 @@ from index.embed import Embedder, SentenceTransformerEmbedder
 from index.loaded import LoadedIndex, load_index
 from index.vectors import StoreSpec
 from rag.backends.base import Backend
-from rag.backends.extractive import ExtractiveBackend
 from rag.backends.registry import make_backend as registry_make_backend
-from rag.cite import CitationChecker
 from rag.errors import InputError
-from rag.evidence import EvidenceConfig, EvidenceRanker
+from rag.evidence import EvidenceConfig, EvidenceFinder
 from rag.pipeline import AnswerConfig, Pipeline
 from rag.rerank import CrossEncoderReranker
 from rag.retrieve import RetrievalConfig, Retriever
@@ -111,12 +109,9 @@ def make_retriever(
     return Retriever(idx, emb, retrieval_config(s), mode=mode, reranker=reranker)
 
 
-def make_backend(s: Settings, name: str | None = None, embedder: Embedder | None = None) -> Backend:
+def make_backend(s: Settings, name: str | None = None) -> Backend:
     """The named (or configured) LLM backend with options from the settings."""
     name = name or s.backend
-    if name == "extractive":
-        emb = embedder or make_embedder(s)
-        return ExtractiveBackend(emb.embed)
     per_backend: dict[str, dict[str, object]] = {
         "embedded": {
             "model_path": s.llm_model_path,
@@ -135,30 +130,41 @@ def make_backend(s: Settings, name: str | None = None, embedder: Embedder | None
 
 
 def assemble_pipeline(
-    s: Settings, retriever: Retriever, backend: Backend, k: int | None = None
+    s: Settings,
+    retriever: Retriever,
+    backend: Backend,
+    k: int | None = None,
+    rewriter: Backend | None = None,
 ) -> Pipeline:
     """Wire a pipeline from parts that are already loaded (the app caches them)."""
     config = AnswerConfig(
         k=k or s.k,
-        answer_passages=s.answer_passages,
-        max_tokens=s.llm_max_tokens,
-        refuse_threshold=s.refuse_threshold,
-        min_coverage=s.min_coverage,
-        passage_chars=s.passage_chars,
+        lead=s.lead_sentence,
+        lead_max_tokens=s.lead_max_tokens,
         timeout_s=s.llm_timeout_s,
         settings_hash=s.settings_hash(),
     )
-    checker = CitationChecker(retriever.embedder.embed, threshold=s.support_threshold)
-    return Pipeline(retriever, backend, checker, config, make_evidence(s, retriever))
+    return Pipeline(retriever, backend, make_evidence(s, retriever), config, rewriter)
 
 
-def make_evidence(s: Settings, retriever: Retriever) -> EvidenceRanker | None:
-    """Sentence-level evidence ranking over the retriever's embedder and BM25 terms."""
-    if s.evidence_margin < 0:
-        return None
+def make_evidence(s: Settings, retriever: Retriever) -> EvidenceFinder:
+    """Sentence-level evidence over the retriever's embedder and BM25 terms."""
     bm25 = retriever.index.bm25
-    config = EvidenceConfig(margin=s.evidence_margin)
-    return EvidenceRanker(retriever.embedder.embed, bm25.terms, bm25.idf, config)
+    config = EvidenceConfig(
+        per_party=s.quotes_per_party,
+        margin=s.quote_margin,
+        list_size=s.list_quotes,
+        min_similarity=s.min_similarity,
+        min_coverage=s.min_coverage,
+    )
+    return EvidenceFinder(retriever.embedder.embed, bm25.terms, bm25.idf, config)
+
+
+def make_rewriter(s: Settings, backend: Backend) -> Backend | None:
+    """The model that rewrites questions when the answer backend writes nothing."""
+    if backend.writes or not s.rewrite_backend:
+        return None
+    return make_backend(s, s.rewrite_backend)
 
 
 def make_pipeline(
@@ -172,4 +178,5 @@ def make_pipeline(
     """Retriever + backend + citation checker, wired from the settings."""
     emb = embedder or make_embedder(s)
     retriever = make_retriever(s, index_dir, mode, emb, index)
-    return assemble_pipeline(s, retriever, make_backend(s, backend, emb))
+    answerer = make_backend(s, backend)
+    return assemble_pipeline(s, retriever, answerer, rewriter=make_rewriter(s, answerer))

@@ -1,16 +1,25 @@
-"""Evidence ranking (pure; the embedder and term functions are passed in): which retrieved
-passages hold a sentence that answers the question, best first."""
+"""Evidence first (pure; the embedder and term functions are passed in): which sentences of
+the retrieved passages answer the question, per party, ranked for the answer type.
+
+Chunks average a whole paragraph, but users cite a sentence: each sentence is scored against
+the question, and speaker lines, thanks and page furniture never become evidence.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from difflib import get_close_matches
 
 import numpy as np
 
-from index.chunk import sentence_spans
+from index.chunk import normalise, sentence_spans
+from index.verbatim import furniture_spans
+from rag.answer_text import numbers_in
+from rag.question import Analysis, same_delegation
 from rag.relevance import GENERIC, about, specific_terms
-from rag.types import Passage
+from rag.types import Evidence, Passage
 
 EmbedFn = Callable[[list[str]], np.ndarray]
 Terms = Callable[[str], list[str]]
@@ -18,21 +27,125 @@ Weight = Callable[[str], float]
 
 
 @dataclass(frozen=True)
+class EvidenceWeights:
+    """What a sentence's score is made of (tuned on the dev set; see bench/evidence.py)."""
+
+    similarity: float = 1.0  # cosine of the sentence and the question
+    sentence_terms: float = 0.3  # idf-weighted share of the question's specific terms in it
+    passage_terms: float = 0.15  # the same share in its passage with who, when and agenda
+    answer_type: float = 0.25  # it holds what the answer type needs (a number for "how many")
+    mention: float = 0.05  # its statement is by a delegation the question mentions
+    rank: float = 0.01  # per retrieval rank: fusion still knows things the embedder misses
+    courtesy: float = 0.3  # penalty: thanks, greetings and procedure answer nothing
+    fragment: float = 0.15  # penalty: cut by a page break, no final stop ("…by the United")
+
+
+@dataclass(frozen=True)
 class EvidenceConfig:
-    """Weights of the evidence score and how close to the best a passage must be to be shown."""
+    """How many quotes to keep and when there is no evidence at all."""
 
-    coverage_weight: float = 0.3  # idf-weighted share of the question's terms in the passage
-    rank_prior: float = 0.05  # per retrieval rank: fusion still knows things the embedder misses
-    margin: float = 0.05  # show passages within this of the best (dev set: 0.05 > 0.1)
+    weights: EvidenceWeights = field(default_factory=EvidenceWeights)
+    per_party: int = 3  # quotes per party (a second one only within `margin` of the first)
+    margin: float = 0.25
+    list_size: int = 6  # quotes from distinct statements for "which delegations" questions
+    max_quote_chars: int = 600  # a sentence is extended by its neighbour up to this
+    min_similarity: float = 0.30  # below this the best sentence is about something else
+    min_coverage: float = 0.6  # share of the question's specific terms the evidence must hold
+    top_passages: int = 4  # the passages whose words count for coverage (all, when read whole)
 
 
-class EvidenceRanker:
-    """Reorders passages by their best sentence's similarity to the question plus term coverage.
+# Sentences that answer nothing: thanks, greetings, procedure (the President's turns).
+_COURTESY = re.compile(
+    r"^(?:I|We)\s+(?:would\s+(?:also\s+)?like\s+to\s+|wish\s+to\s+|also\s+|too\s+)?(?:thank|"
+    r"congratulate|commend|join\s+others)|^(?:Let\s+me|Allow\s+me)\s+(?:also\s+)?(?:begin|start|"
+    r"first|thank|to\s+thank|congratulate)|^Thank\s+you|^At\s+the\s+outset|^I\s+now\s+(?:give|"
+    r"call|invite|resume)|^I\s+give\s+the\s+floor|^I\s+shall\s+now|^The\s+meeting\s+(?:rose|was)|"
+    r"^There\s+are\s+no\s+more\s+names|^The\s+Security\s+Council\s+will\s+now|"
+    r"\bgive\s+the\s+floor\b|\bin\s+accordance\s+with\s+rule\s+3[79]\b|"
+    r"\bhas\s+been\s+adopted\s+(?:unanimously\s+)?as\s+resolution\b|^I\s+have\s+the\s+honour\s+to|"
+    r"\bthe\s+result\s+of\s+the\s+voting\b|\bI\s+shall\s+put\b|\bproceed\s+to\s+vote\b",
+    re.I,
+)
+_ENDS = re.compile(r"[.!?;:][\"”’')\]]*$")
+_GAINS = ("similarity", "sentence_terms", "passage_terms", "answer_type", "mention")
+_SPEAKER_LINE = re.compile(
+    r"^\s*(?:The\s+(?:President|Secretary-General|Chair\w*)|(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame)"
+    r"\.?\s+[^:\n]{1,80}?)(?:\s*\([^()]*(?:\([^()]*\))?[^()]*\)){0,3}\s*:\s*"
+)
+_MONTH = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|yesterday|today|last\s+(?:week|month|year))\b|\b(?:19|20)\d\d\b"
+)
+_PLACE = re.compile(r"\b(?:in|at|to|from|near|of)\s+(?:the\s+)?[A-Z][a-z]{2,}")
+_STANCE = re.compile(
+    r"\b(?:support|supports|welcome|welcomes|oppose|opposes|reject|rejects|condemn|condemns|"
+    r"favour|favor|against|abstain\w*|agree\w*|disagree\w*|cannot|will\s+not|did\s+not|must|"
+    r"should|call\s+(?:on|for|upon)|urge|believe|regret|concern\w*|voted)\b",
+    re.I,
+)
+_YEARS_AND_SYMBOLS = re.compile(r"\b(?:19|20)\d\d\b|\b\d{3,4}\s*\((?:19|20)\d\d\)|S/\S+")
 
-    Chunk embeddings average a whole paragraph; the sentence that answers is what users cite,
-    so each passage is scored by its best sentence (measured on the dev set: the gold passage
-    is first for 0.73 of answerable questions instead of 0.64 in fusion order).
-    """
+
+def answer_type_feature(kind: str, sentence: str) -> float:
+    """1 when the sentence holds what this kind of answer needs, 0 when it cannot answer it."""
+    if kind == "number":
+        plain = _YEARS_AND_SYMBOLS.sub(" ", sentence)  # "in 2014" and "resolution 2334 (2016)"
+        return 1.0 if numbers_in(plain) or re.search(r"per\s?cent|%|half|third", plain) else 0.0
+    if kind == "date":
+        return 1.0 if _MONTH.search(sentence) else 0.0
+    if kind == "place":
+        return 1.0 if _PLACE.search(sentence) else 0.0
+    if kind == "yesno":
+        return 1.0 if _STANCE.search(sentence) else 0.0
+    if kind == "list":
+        return min(1.0, sentence.count(",") / 3)
+    return 0.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of a retrieved passage (offsets into the statement), with its passage rank."""
+
+    passage: Passage
+    start: int
+    end: int
+    rank: int
+
+    @property
+    def text(self) -> str:
+        """The sentence, whitespace and line-break hyphens normalised."""
+        return normalise(self.passage.statement.text[self.start : self.end])
+
+
+def candidates(passages: Sequence[Passage]) -> list[Candidate]:
+    """Every sentence of the passages that could be evidence, each once, in passage order."""
+    out, seen = [], set()
+    furniture: dict[str, list[tuple[int, int]]] = {}
+    for rank, p in enumerate(passages):
+        text = p.statement.text
+        if p.statement_id not in furniture:
+            furniture[p.statement_id] = furniture_spans(text)
+        for a, b in sentence_spans(p.text):
+            start, end = p.start + a, p.start + b
+            if m := _SPEAKER_LINE.match(text, start, end):  # the line that opens a statement
+                start = m.end()
+            key = (p.statement_id, start)
+            if key in seen or _in_furniture(start, end, furniture[p.statement_id]):
+                continue
+            if len(text[start:end].split()) >= 4:
+                seen.add(key)
+                out.append(Candidate(p, start, end, rank))
+    return out
+
+
+def _in_furniture(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """Mostly a page head, foot or job number."""
+    covered = sum(max(0, min(end, b) - max(start, a)) for a, b in spans)
+    return covered > (end - start) / 2
+
+
+class EvidenceFinder:
+    """Scores every sentence of the retrieved passages and keeps the best per party."""
 
     def __init__(
         self, embed: EmbedFn, terms: Terms, weight: Weight, config: EvidenceConfig | None = None
@@ -41,35 +154,103 @@ class EvidenceRanker:
         self.config = config or EvidenceConfig()
         self._generic = set(terms(GENERIC))
 
-    def rank(self, question: str, passages: list[Passage]) -> list[Passage]:
-        """The passages best first, each with an "evidence" score added to its scores."""
-        if not passages:
+    def rank(
+        self,
+        analysis: Analysis,
+        passages: Sequence[Passage],
+        party: str = "",
+        whole: bool = False,
+    ) -> list[Evidence]:
+        """Every candidate sentence as evidence, best first (`whole`: the passages are all of
+        the few statements the filters allow, so their words all count for coverage)."""
+        cands = candidates(passages)
+        if not cands:
             return []
-        spans = [sentence_spans(p.text) or [(0, len(p.text))] for p in passages]
-        texts = [p.text[a:b] for p, sp in zip(passages, spans, strict=True) for a, b in sp]
-        vecs = self.embed([question, *texts])
+        question = analysis.question
+        vecs = self.embed([question, *(c.text for c in cands)])
         sims = vecs[1:] @ vecs[0]
         wanted = specific_terms(question, self.terms, self._generic)
-        scored, at = [], 0
-        for rank, (p, sp) in enumerate(zip(passages, spans, strict=True)):
-            best = float(sims[at : at + len(sp)].max())
-            at += len(sp)
-            cov = self._coverage(wanted, about(p))
-            score = best + self.config.coverage_weight * cov - self.config.rank_prior * rank
-            scored.append(replace(p, scores={**p.scores, "evidence": round(score, 6)}))
-        return sorted(scored, key=lambda p: -p.scores["evidence"])
+        # What the top passages cover together (with who, when, agenda): the refusal feature
+        top = passages if whole else passages[: self.config.top_passages]
+        retrieved = self._coverage(wanted, " ".join(about(p) for p in top), typos=True)
+        by_passage: dict[str, float] = {}
+        w = self.config.weights
+        # A country the question names as a topic marks its speaker only when nobody is asked
+        # about: "which delegation warned about the tanker off Yemen" is rarely Yemen.
+        boost = not analysis.speaking and analysis.answer_type not in ("who", "list")
+        scored = []
+        for c, sim in zip(cands, sims, strict=True):
+            f = {
+                "similarity": float(sim),
+                "sentence_terms": self._coverage(wanted, c.text),
+                "passage_terms": by_passage.setdefault(
+                    c.passage.chunk_id, self._coverage(wanted, about(c.passage))
+                ),
+                "answer_type": answer_type_feature(analysis.answer_type, c.text),
+                "mention": float(boost and _mentioned(c.passage, analysis)),
+                "courtesy": float(bool(_COURTESY.search(c.text))),
+                "fragment": float(not _ENDS.search(c.text)),
+                "rank": float(c.rank),
+            }
+            score = sum(getattr(w, k) * f[k] for k in _GAINS)
+            score -= w.courtesy * f["courtesy"] + w.fragment * f["fragment"] + w.rank * f["rank"]
+            f["retrieved_terms"] = retrieved
+            scored.append(Evidence(c.passage, c.start, c.end, round(score, 6), party, f))
+        return sorted(scored, key=lambda e: -e.score)
 
-    def select(self, ranked: list[Passage], most: int) -> list[Passage]:
-        """The best passage and those within the margin of it, at most `most`."""
+    def answers(self, ranked: Sequence[Evidence]) -> bool:
+        """Whether the best evidence is about the question at all (else: say it is not found)."""
+        if not ranked:
+            return False
+        best = ranked[0].features
+        return (
+            best["similarity"] >= self.config.min_similarity
+            and best["retrieved_terms"] >= self.config.min_coverage
+        )
+
+    def select(self, analysis: Analysis, ranked: Sequence[Evidence]) -> list[Evidence]:
+        """The quotes to show: the best, and for lists the best of several statements."""
         if not ranked:
             return []
-        top = ranked[0].scores["evidence"]
-        near = [p for p in ranked if p.scores["evidence"] >= top - self.config.margin]
-        return near[:most]
+        many = analysis.answer_type == "list" and not analysis.speaking
+        most = self.config.list_size if many else self.config.per_party
+        margin = 2 * self.config.margin if many else self.config.margin
+        top = ranked[0].score
+        chosen: list[Evidence] = []
+        for e in ranked:
+            if len(chosen) == most or e.score < top - margin:
+                break
+            if many and any(c.passage.statement_id == e.passage.statement_id for c in chosen):
+                continue
+            chosen.append(e)
+        return [self._extended(e, analysis) for e in chosen]
 
-    def _coverage(self, wanted: list[str], text: str) -> float:
+    def _extended(self, e: Evidence, analysis: Analysis) -> Evidence:
+        """The sentence with the next one added when only the next holds what is asked
+        ("how many" answered one sentence later) or when it is very short."""
+        text = e.passage.statement.text
+        nxt = [s for s in candidates([e.passage]) if s.start >= e.end]
+        if not nxt:
+            return e
+        after = nxt[0]
+        need = analysis.answer_type in ("number", "date", "place")
+        lacks = need and not answer_type_feature(analysis.answer_type, normalise(text[e.start : e.end]))
+        short = len(text[e.start : e.end].split()) < 12
+        fits = after.end - e.start <= self.config.max_quote_chars
+        if fits and (short or (lacks and answer_type_feature(analysis.answer_type, after.text))):
+            return Evidence(e.passage, e.start, after.end, e.score, e.party, e.features)
+        return e
+
+    def _coverage(self, wanted: list[str], text: str, typos: bool = False) -> float:
+        """Idf-weighted share of `wanted` in the text; with `typos`, a close spelling counts
+        ("kazakstan", "securty": users type fast)."""
         if not wanted:
-            return 0.0
+            return 1.0
         have = set(self.terms(text))
         total = sum(self.weight(t) for t in wanted)
-        return sum(self.weight(t) for t in wanted if t in have) / total if total else 0.0
+        found = [t for t in wanted if t in have or (typos and get_close_matches(t, have, 1, 0.8))]
+        return sum(self.weight(t) for t in found) / total if total else 0.0
+
+
+def _mentioned(p: Passage, analysis: Analysis) -> bool:
+    return any(same_delegation(p.statement.country, m) for m in analysis.mentions)

@@ -33,4 +33,5 @@ class UnscRetriever(BaseRetriever):
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[Document]:
         r: Retriever = self.retriever
-        return [to_document(p, n) for n, p in enumerate(r.search(query, self.k, self.filters), 1)]
+        found = r.search(query, self.k, self.filters).passages
+        return [to_document(p, n) for n, p in enumerate(found, 1)]

@@ -1,88 +1,69 @@
-"""Question → standalone query → passages → LLM → checked Answer, streamed as events."""
+"""Question → read it → search per party → pick the evidence → quote it → (a checked lead).
+
+Events come in the order a user wants them: the query searched, the retrievals, the quotes
+(on screen as soon as retrieval is done), the lead sentence's tokens, then the final answer.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from index.types import Filters
-from rag.answer_text import is_refusal, trim_generation
+from rag.answer_text import is_refusal
 from rag.backends.base import Backend, GenerationParams, complete
-from rag.cite import CitationChecker
-from rag.evidence import EvidenceRanker
-from rag.prompt import (
-    answer_messages,
-    clean_rewrite,
-    fit_passages,
-    heuristic_rewrite,
-    rewrite_messages,
-)
-from rag.relevance import relevance, relevant_enough
+from rag.cite import check_lead
+from rag.errors import InputError
+from rag.evidence import EvidenceFinder
+from rag.filters import parse_filters
+from rag.plan import plan
+from rag.prompt import clean_rewrite, heuristic_rewrite, lead_messages, rewrite_messages
+from rag.question import Analysis, analyse, language
 from rag.retrieve import Retriever
-from rag.types import Answer, Passage
+from rag.types import Answer, AnswerSentence, Citation, Evidence, Retrieval
 
 REFUSAL_TEXT = "Not found in the indexed statements."
-# French or Spanish: one interrogative, or two common function words ("un" alone is the UN).
-_ASKING = re.compile(
-    r"[¿¡]|\b(qu['’]|quel(le)?s?|pourquoi|est-ce|qu[ée]|cu[áa]l(es)?|c[óo]mo|d[óo]nde|qui[ée]n(es)?)\b",
-    re.I,
-)
-_FUNCTION_TEXT = (
-    "le la les des du sur pour dit avec dans une el los las del dijo sobre una con para"
-)
-_FUNCTION = frozenset(_FUNCTION_TEXT.split())
-
-
-def looks_foreign(question: str) -> bool:
-    """A French or Spanish question, to be rewritten into English before retrieval."""
-    words = {w.lower() for w in re.findall(r"[^\W\d_]+", question)}
-    return bool(_ASKING.search(question)) or len(words & _FUNCTION) >= 2
 
 
 @dataclass(frozen=True)
 class Event:
-    """One step of an answer in progress: status, query, passages, token, or the final answer."""
+    """One step of an answer in progress: query, retrieval, evidence, token, or the answer."""
 
     kind: str
     text: str = ""
-    passages: tuple[Passage, ...] = ()
-    answer: Answer | None = None
+    retrievals: tuple[Retrieval, ...] = ()
+    answer: Answer | None = None  # the quotes so far ("evidence") or the final answer
 
 
-@dataclass
+@dataclass(frozen=True)
 class AnswerConfig:
-    """How many passages to retrieve and show the model, and the refusal gate."""
+    """Passages per search and the lead sentence (see rag.settings for meanings)."""
 
     k: int = 8
-    answer_passages: int = 4
-    max_tokens: int = 320
-    refuse_threshold: float = 0.30
-    min_coverage: float = 0.6
-    settings_hash: str = ""
-    passage_chars: int = 700
+    lead: bool = True  # let a writing backend add one checked lead sentence
+    lead_max_tokens: int = 80
+    whole_chunks: int = 48  # a search whose filters leave this few chunks reads them all
     timeout_s: float = 300.0
+    settings_hash: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
 
 class Pipeline:
-    """Answers questions with one retriever, one backend and one citation checker."""
+    """Answers questions with one retriever, one evidence finder and one backend."""
 
     def __init__(
         self,
         retriever: Retriever,
         backend: Backend,
-        checker: CitationChecker,
-        config: AnswerConfig,
-        evidence: EvidenceRanker | None = None,
+        evidence: EvidenceFinder,
+        config: AnswerConfig | None = None,
+        rewriter: Backend | None = None,
     ) -> None:
-        self.retriever, self.backend, self.checker, self.config = (
-            retriever,
-            backend,
-            checker,
-            config,
-        )
-        self.evidence = evidence
+        self.retriever, self.backend, self.evidence = retriever, backend, evidence
+        self.config = config or AnswerConfig()
+        # Follow-ups and French/Spanish questions need a model even when answers need none.
+        self.rewriter = backend if backend.writes else rewriter
+        self._known: list[str] | None = None
 
     def ask(
         self,
@@ -92,7 +73,7 @@ class Pipeline:
     ) -> Answer:
         """The final checked answer (the stream, drained)."""
         for event in self.ask_stream(question, history, filters):
-            if event.answer is not None:
+            if event.kind == "answer" and event.answer is not None:
                 return event.answer
         raise AssertionError("ask_stream ended without an answer")
 
@@ -102,91 +83,151 @@ class Pipeline:
         history: list[tuple[str, str]] | None = None,
         filters: Filters | dict[str, object] | None = None,
     ) -> Iterator[Event]:
-        """Events in order: query, passages, tokens, then the answer."""
+        """Events in order: query, retrieval, evidence, tokens, then the answer."""
+        question = " ".join((question or "").split())
+        if not question:
+            raise InputError("The question is empty: type a question or some keywords.")
+        given = parse_filters(filters)
         query = self.standalone_query(question, history or [])
         yield Event("query", query)
-        passages = self.retriever.search(query, self.config.k, filters)
-        yield Event("passages", passages=tuple(passages))
-        if not self._relevant(query, passages):
-            yield Event("answer", answer=self._refusal(question, passages))
+        analysis = analyse(query, self.known())
+        retrievals, notes = self._search(analysis, given)
+        yield Event("retrieval", retrievals=retrievals)
+        chosen, notes = self._choose(analysis, retrievals, notes)
+        if not chosen:
+            yield Event("answer", answer=self._refusal(question, retrievals, notes))
             return
-        shown = fit_passages(
-            self._evidence(query, passages),
-            self.config.answer_passages,
-            self._budget(),
-            self.retriever.embedder.count_tokens,
-        )
+        quotes = _quotes(chosen)
+        draft = self._answer(question, quotes, chosen, retrievals, notes)
+        yield Event("evidence", answer=draft)
+        if not (self.backend.writes and self.config.lead):
+            yield Event("answer", answer=draft)
+            return
         raw = ""
-        params = GenerationParams(
-            max_tokens=self.config.max_tokens,
-            stop=("\n\n",),  # one paragraph: small models ramble on after a blank line
-            repeat_penalty=1.15,
-            timeout_s=self.config.timeout_s,
-        )
-        for delta in self.backend.stream(
-            answer_messages(question, shown, self.config.passage_chars), params
-        ):
+        for delta in self.backend.stream(lead_messages(query, chosen), self._params()):
             raw += delta
             yield Event("token", delta)
-        yield Event("answer", answer=self._answer(question, raw, shown, passages))
+        yield Event("answer", answer=self._with_lead(draft, raw, chosen, query))
+
+    def known(self) -> list[str]:
+        """Delegations the index holds, read once (names in questions are matched to them)."""
+        if self._known is None:
+            self._known = self.retriever.delegations()
+        return self._known
 
     def standalone_query(self, question: str, history: list[tuple[str, str]]) -> str:
-        """Rewrite follow-ups and French/Spanish questions into one English query when an LLM can."""
-        question = " ".join(question.split())
-        needs = bool(history) or looks_foreign(question)
-        if not needs or not question:
+        """Follow-ups and French/Spanish questions rewritten into one English question."""
+        needs = bool(history) or language(question) != "en"
+        if not needs:
             return question
-        if self.backend.name == "extractive":
-            return heuristic_rewrite(question, history)
+        fallback = heuristic_rewrite(question, history)
+        if self.rewriter is None:
+            return fallback
         raw = complete(
-            self.backend, rewrite_messages(question, history), GenerationParams(max_tokens=60)
+            self.rewriter, rewrite_messages(question, history), GenerationParams(max_tokens=60)
         )
-        return clean_rewrite(raw, heuristic_rewrite(question, history))
+        return clean_rewrite(raw, fallback)
 
-    def _evidence(self, query: str, passages: list[Passage]) -> list[Passage]:
-        """The passages the model sees: those whose best sentence answers, best first."""
-        if self.evidence is None:
-            return passages
-        return self.evidence.select(
-            self.evidence.rank(query, passages), self.config.answer_passages
+    def _search(
+        self, analysis: Analysis, given: Filters
+    ) -> tuple[tuple[Retrieval, ...], list[str]]:
+        """One retrieval per party the question names as a speaker (or one for the question)."""
+        searches, notes = plan(analysis, given, self.retriever)
+        out = tuple(
+            self.retriever.search(
+                s.query,
+                self.config.k,
+                s.filters,
+                given,
+                s.notes,
+                s.party.name if s.party else "",
+                whole=self.config.whole_chunks,
+            )
+            for s in searches
         )
+        return out, notes
 
-    def _budget(self) -> int:
-        return max(512, self.backend.context_tokens - self.config.max_tokens - 200)
+    def _choose(
+        self, analysis: Analysis, retrievals: Sequence[Retrieval], notes: list[str]
+    ) -> tuple[list[Evidence], tuple[str, ...]]:
+        """The quotes that answer, per retrieval; a party without any gets a note instead."""
+        chosen: list[Evidence] = []
+        notes = list(notes)
+        for r in retrievals:
+            ranked = self.evidence.rank(analysis, r.passages, r.party, r.exhaustive)
+            if self.evidence.answers(ranked):
+                chosen += self.evidence.select(analysis, ranked)
+            elif r.party:
+                notes.append(f"No statement by {r.party} on this is in the index.")
+        return chosen, tuple(notes)
 
-    def _relevant(self, query: str, passages: list[Passage]) -> bool:
-        if not passages:
-            return False
-        bm25 = self.retriever.index.bm25
-        r = relevance(query, passages, bm25.terms, bm25.idf)
-        return relevant_enough(r, self.config.refuse_threshold, self.config.min_coverage)
-
-    def _refusal(self, question: str, closest: list[Passage], raw: str = "") -> Answer:
-        return Answer(
-            question,
-            (),
-            tuple(closest),
-            refused=True,
-            settings_hash=self.config.settings_hash,
-            backend=self.backend.name,
-            raw=raw,
+    def _params(self) -> GenerationParams:
+        return GenerationParams(
+            max_tokens=self.config.lead_max_tokens,
+            stop=("\n",),  # one sentence: the quotes are already the body of the answer
+            repeat_penalty=1.1,
+            timeout_s=self.config.timeout_s,
         )
 
     def _answer(
-        self, question: str, raw: str, shown: list[Passage], retrieved: list[Passage]
+        self,
+        question: str,
+        sentences: tuple[AnswerSentence, ...],
+        chosen: Sequence[Evidence],
+        retrievals: tuple[Retrieval, ...],
+        notes: tuple[str, ...],
+        raw: str = "",
+        dropped: str = "",
     ) -> Answer:
-        if is_refusal(raw):
-            return self._refusal(question, retrieved, raw)
-        sentences, removed = self.checker.check(trim_generation(raw), shown, question)
-        if not any(s.supported for s in sentences):  # nothing the statements back: do not guess
-            return self._refusal(question, retrieved, raw)
         return Answer(
             question,
-            tuple(sentences),
-            tuple(shown),
+            sentences,
+            tuple(e.passage for e in chosen),
             refused=False,
-            removed_labels=tuple(removed),
             settings_hash=self.config.settings_hash,
             backend=self.backend.name,
             raw=raw,
+            retrievals=retrievals,
+            notes=notes,
+            dropped=dropped,
         )
+
+    def _with_lead(self, draft: Answer, raw: str, chosen: list[Evidence], query: str) -> Answer:
+        """The draft with the model's lead sentence in front, if the strict check keeps it."""
+        if is_refusal(raw):
+            checked_reason, lead = "the model found no answer in the quotes", None
+        else:
+            checked = check_lead(raw, chosen, query)
+            checked_reason, lead = checked.reason, checked.sentence
+        sentences = ((lead,) if lead else ()) + draft.sentences
+        return self._answer(
+            draft.question, sentences, chosen, draft.retrievals, draft.notes, raw, checked_reason
+        )
+
+    def _refusal(
+        self, question: str, retrievals: tuple[Retrieval, ...], notes: tuple[str, ...]
+    ) -> Answer:
+        closest = tuple(p for r in retrievals for p in r.passages[:3])
+        return Answer(
+            question,
+            (),
+            closest,
+            refused=True,
+            settings_hash=self.config.settings_hash,
+            backend=self.backend.name,
+            retrievals=retrievals,
+            notes=notes,
+        )
+
+
+def _quotes(chosen: Sequence[Evidence]) -> tuple[AnswerSentence, ...]:
+    """Each chosen quote as an answer sentence citing itself: exact words, so supported."""
+    return tuple(
+        AnswerSentence(
+            " ".join(e.quote.split()),
+            (Citation(n, e.passage, e.start, e.end, 1.0, True),),
+            supported=True,
+            kind="quote",
+        )
+        for n, e in enumerate(chosen, start=1)
+    )

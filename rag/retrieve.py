@@ -15,7 +15,7 @@ from index.types import Filters, Statement
 from rag.errors import InputError
 from rag.filters import named_symbols, parse_filters
 from rag.rerank import Reranker
-from rag.types import Passage
+from rag.types import Passage, Retrieval
 
 Mode = Literal["hybrid", "dense", "bm25"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "bm25")
@@ -54,22 +54,50 @@ class Retriever:
         self._statements: dict[str, Statement] = {}
 
     def search(
-        self, query: str, k: int = 8, filters: Filters | dict[str, object] | None = None
-    ) -> list[Passage]:
-        """Best k passages for `query` among the chunks that satisfy `filters`."""
+        self,
+        query: str,
+        k: int = 8,
+        filters: Filters | dict[str, object] | None = None,
+        given: Filters | None = None,
+        notes: tuple[str, ...] = (),
+        party: str = "",
+        whole: int = 0,
+    ) -> Retrieval:
+        """Best k passages for `query` among the chunks that satisfy `filters`.
+
+        `given` is what the user chose when `filters` adds what the question named; `notes`
+        say what was added, and travel with the result so the banner shows what was searched.
+        `whole`: when the filters leave at most this many chunks, return them all, ranked
+        (a party's one statement is read whole, not two chunks of it)."""
         query = self._check(query)
         if k < 1:
             raise InputError(f"k must be at least 1, not {k}.")
-        flt = self.meeting_named(query, parse_filters(filters))
+        asked = parse_filters(filters)
+        flt = self.meeting_named(query, asked)
+        if flt != asked:
+            notes = (*notes, f"meeting: {', '.join(flt.symbols)} (named in the question)")
+        given = asked if given is None else given
         allowed = self.index.meta.allowed_ids(flt)
         if allowed is not None and len(allowed) == 0:
-            return []
+            return Retrieval(query, (), flt, given, party, notes)
+        exhaustive = allowed is not None and len(allowed) <= whole
+        k, per_statement = (len(allowed), 0) if exhaustive else (k, self.config.max_per_statement)
         stages = self._candidates(query, flt, allowed, k)
         fused = self._fuse(stages)
         passages = self._passages(fused, stages)
         if self.reranker is not None:
             passages = self._rerank(query, passages)
-        return diversify(passages, k, self.config.max_per_statement)
+        found = diversify(passages, k, per_statement)
+        return Retrieval(query, tuple(found), flt, given, party, notes, exhaustive)
+
+    def holds(self, filters: Filters) -> bool:
+        """Whether any indexed statement satisfies `filters` (for the search plan)."""
+        allowed = self.index.meta.allowed_ids(filters)
+        return allowed is None or len(allowed) > 0
+
+    def delegations(self) -> list[str]:
+        """The delegation names the index holds (for reading questions)."""
+        return [c for c in self.index.meta.group_counts("country") if c]
 
     def meeting_named(self, query: str, flt: Filters) -> Filters:
         """`flt` restricted to the meetings the query names ("at S/PV.4644") that the index holds.

@@ -84,7 +84,6 @@ class Settings(BaseSettings):
         description="Where the packaged GGUF is assembled.",
     )
     llm_context_tokens: int = Field(4096, description="Context window given to the embedded model.")
-    llm_max_tokens: int = Field(200, description="Longest answer, in tokens.")
     openai_base_url: str = Field(
         "http://127.0.0.1:8080/v1", description="OpenAI-compatible server URL."
     )
@@ -95,26 +94,34 @@ class Settings(BaseSettings):
     openai_timeout_s: float = Field(
         120.0, description="Timeout per request to the server, in seconds."
     )
-    answer_passages: int = Field(
-        3, description="Passages given to the LLM (few for a 1.5B model on CPU)."
+    lead_sentence: bool = Field(
+        True, description="Let a writing backend add one lead sentence, checked like any claim."
     )
-    evidence_margin: float = Field(
-        0.05,
-        description="Passages shown to the LLM score within this of the best one's evidence "
-        "score (negative: no evidence ranking, fusion order).",
+    lead_max_tokens: int = Field(80, description="Longest lead sentence, in tokens.")
+    rewrite_backend: str = Field(
+        "embedded",
+        description="Model that rewrites follow-ups and French/Spanish questions when the "
+        "answer backend writes nothing (extractive); empty: no rewriting.",
     )
-    passage_chars: int = Field(700, description="Longest passage text put in the prompt.")
+    quotes_per_party: int = Field(
+        3, description="Quotes shown per party (a second one only when nearly as good)."
+    )
+    quote_margin: float = Field(
+        0.25, description="A further quote is shown when its evidence score is this close."
+    )
+    list_quotes: int = Field(
+        6, description="Quotes from distinct statements for 'which delegations' questions."
+    )
     llm_timeout_s: float = Field(300.0, description="Longest wait for one answer, in seconds.")
-    support_threshold: float = Field(
-        0.55, description="Min support score of a cited sentence (calibrated: eval calibrate)."
-    )
-    refuse_threshold: float = Field(
-        0.30, description="Below this dense score, nothing is relevant."
+    min_similarity: float = Field(
+        0.30,
+        description="Below this similarity of the best sentence to the question, nothing "
+        "answers it: the answer says so (calibrated: eval calibrate).",
     )
     min_coverage: float = Field(
         0.6,
-        description="Share (idf-weighted) of the question's specific terms the top passages "
-        "must contain, else refuse (calibrated: eval calibrate).",
+        description="Share (idf-weighted) of the question's specific terms the evidence "
+        "passages must contain, else nothing answers (calibrated: eval calibrate).",
     )
     # Serving
     host: str = Field("127.0.0.1", description="Address the app listens on.")

@@ -1,10 +1,11 @@
-"""Typed answer chain: Passage (a retrieved span) → Citation → AnswerSentence → Answer."""
+"""Typed answer chain: Passage (a retrieved span) → Retrieval → Evidence (the quoted words) →
+Citation → AnswerSentence → Answer."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from index.types import Statement
+from index.types import Filters, Statement
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,41 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class Retrieval:
+    """One search as it was really run: the query, the filters applied and why, the passages."""
+
+    query: str
+    passages: tuple[Passage, ...]
+    filters: Filters = Filters()
+    given: Filters = Filters()  # the user's own filters; the rest was named in the question
+    party: str = ""  # the party this search was for ("" for the whole question)
+    notes: tuple[str, ...] = ()  # "country: France (named in the question)"
+    exhaustive: bool = False  # the filters left few chunks, and these are all of them
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The words of a statement that answer (a sentence or two), and why they were chosen."""
+
+    passage: Passage
+    start: int  # offsets into passage.statement.text
+    end: int
+    score: float
+    party: str = ""  # the party they answer for ("" when the question names none)
+    features: dict[str, float] = field(default_factory=dict, compare=False)
+
+    @property
+    def quote(self) -> str:
+        """The words exactly as in the statement."""
+        return self.passage.statement.text[self.start : self.end]
+
+    @property
+    def statement(self) -> Statement:
+        """The statement the words belong to."""
+        return self.passage.statement
+
+
+@dataclass(frozen=True)
 class Citation:
     """Label [n] → passage, with the exact character span in the statement that supports it."""
 
@@ -80,8 +116,9 @@ class AnswerSentence:
 
     text: str
     citations: tuple[Citation, ...]
-    supported: bool  # False: shown flagged as unsupported
-    attached: bool = False  # True: the citation was added by the checker, not the model
+    supported: bool  # False: never shown as an answer sentence
+    kind: str = "quote"  # "quote" (exact words of a statement) or "lead" (written from quotes)
+    missing: tuple[str, ...] = ()  # numbers or names the cited words lack (why unsupported)
 
 
 @dataclass(frozen=True)
@@ -90,20 +127,27 @@ class Answer:
 
     question: str
     sentences: tuple[AnswerSentence, ...]
-    passages: tuple[Passage, ...]
+    passages: tuple[Passage, ...]  # cited passages, or the closest ones of a refusal
     refused: bool
     removed_labels: tuple[int, ...] = ()
     settings_hash: str = ""
     backend: str = ""
-    raw: str = ""
+    raw: str = ""  # what the model wrote, before checking
+    retrievals: tuple[Retrieval, ...] = ()
+    notes: tuple[str, ...] = ()  # "No statement by Freedonia is in the index."
+    dropped: str = ""  # why the model's lead was not shown ("" when shown or not asked for)
 
     @property
     def text(self) -> str:
-        """The answer as plain text with its [n] labels."""
-        return " ".join(
-            s.text + "".join(f" [{c.n}]" for c in s.citations if f"[{c.n}]" not in s.text)
-            for s in self.sentences
-        ).strip()
+        """The answer as plain text: the lead, then each quote with who said it and its [n]."""
+        parts = []
+        for s in self.sentences:
+            labels = "".join(f" [{c.n}]" for c in s.citations)
+            if s.kind == "quote" and s.citations:
+                parts.append(f"{attribution(s.citations[0].passage.statement)}: “{s.text}”{labels}")
+            else:
+                parts.append(s.text + labels)
+        return " ".join([*parts, *self.notes]).strip()
 
     def citations(self) -> list[Citation]:
         """Every citation, first occurrence of each label."""
@@ -112,3 +156,9 @@ class Answer:
             for c in s.citations:
                 seen.setdefault(c.n, c)
         return sorted(seen.values(), key=lambda c: c.n)
+
+
+def attribution(st: Statement) -> str:
+    """ "France (Mr. de Rivière, S/PV.8699, 9 January 2020)": who said it, where and when."""
+    where = ", ".join(x for x in (st.speaker, st.symbol or "record symbol unknown", st.date) if x)
+    return f"{st.country or st.speaker or 'Unnamed speaker'} ({where})"

@@ -31,6 +31,7 @@ class Backend(Protocol):
 
     name: str
     context_tokens: int  # the model's usable context window, for fitting passages
+    writes: bool  # False: no model (answers are the quotes alone, nothing is rewritten)
 
     def stream(self, messages: list[Message], params: GenerationParams) -> Iterator[str]:
         """Yield the answer as text deltas, in order, as the model produces them."""

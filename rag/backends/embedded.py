@@ -36,6 +36,7 @@ class EmbeddedBackend:
     """A GGUF model run in this process: loads on first use, one generation at a time."""
 
     name = "embedded"
+    writes = True
 
     def __init__(
         self,

@@ -21,6 +21,7 @@ class OpenAIBackend:
     """Streams `/v1/chat/completions`; retries connection failures, 5xx and 429 with backoff."""
 
     name = "openai"
+    writes = True
 
     def __init__(
         self,

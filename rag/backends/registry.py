@@ -8,12 +8,17 @@ from typing import Any
 
 from rag.backends.base import Backend
 from rag.backends.embedded import EmbeddedBackend  # imports xllamacpp only when a model loads
+from rag.backends.extractive import ExtractiveBackend
 from rag.backends.openai_http import OpenAIBackend
 from rag.errors import BackendError
 
 BackendFactory = Callable[..., Backend]
 
-BACKENDS: dict[str, BackendFactory] = {"embedded": EmbeddedBackend, "openai": OpenAIBackend}
+BACKENDS: dict[str, BackendFactory] = {
+    "embedded": EmbeddedBackend,
+    "openai": OpenAIBackend,
+    "extractive": ExtractiveBackend,
+}
 
 
 def register(name: str, factory: BackendFactory, *, replace: bool = False) -> None:
