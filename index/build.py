@@ -17,7 +17,7 @@ from index.layout import current_version, new_staging, publish
 from index.lexical import STEMMER, BM25Index
 from index.loaded import FILES, load_index
 from index.manifest import Manifest
-from index.meta import MetaStore, faiss_id, text_hash
+from index.meta import MetaStore, text_hash, vector_id
 from index.types import Chunk, Rejected, Statement
 from index.vectors import (
     DEFAULT_SPEC,
@@ -186,7 +186,7 @@ class _Staged:
         items = [(s, c) for s, cs in pending for c in cs]
         for i in range(0, len(items), BATCH):
             part = items[i : i + BATCH]
-            ids = np.array([faiss_id(c.chunk_id) for _, c in part], dtype=np.int64)
+            ids = np.array([vector_id(c.chunk_id) for _, c in part], dtype=np.int64)
             todo = set(self.vectors.missing(ids).tolist())  # Milvus keeps an interrupted run's work
             keep = [n for n, i in enumerate(ids) if int(i) in todo]
             if keep:
