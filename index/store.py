@@ -129,6 +129,8 @@ def empty_results(n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 def padded(scores: np.ndarray, ids: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Results widened to k columns with -1 ids (and -inf scores wherever the id is -1)."""
+    if ids.shape[1] == k and (ids >= 0).all():
+        return scores, ids  # the usual case: nothing to pad, no copy
     out_scores, out_ids = empty_results(len(ids), k)
     width = min(k, ids.shape[1])
     out_ids[:, :width] = ids[:, :width]
