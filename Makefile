@@ -45,8 +45,9 @@ lint: $(STAMP)
 test: setup $(BROWSER_STAMP) lint
 	$(BIN)/pytest -q
 
+# Pure logic with fakes (no model, no LLM, no browser): meant to stay well under 30 s.
 unit: $(STAMP)
-	$(BIN)/pytest -q tests/unit
+	@TIMEFORMAT='make unit: %1R s (wall clock)'; time $(BIN)/pytest -q -m "not slow" --durations=5 tests/unit
 
 # Rebuild the bundled index from data/ (tens of minutes: embeds every chunk).
 index: setup

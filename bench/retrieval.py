@@ -125,7 +125,7 @@ def langchain_baseline(emb, idx):
 
 def dev_latency(index_dir: Path, repeats: int, langchain: bool) -> None:
     """(a) and (c): our modes with/without filters, LangChain's retrievers, in one run."""
-    from index.store import set_threads
+    from index.faiss_store import set_threads
 
     dev = load_dev()
     emb, idx, ours = our_retrievers(index_dir)
@@ -311,7 +311,7 @@ def index_plan(n: int, hnsw_max: int) -> list[tuple[str, str, dict]]:
 
 def scale_rows(data: dict, n: int, hnsw_max: int, nq_slow: int) -> list[dict]:
     """Build each index type once, search it under each knob, with and without a filter."""
-    from index.store import FaissStore, set_threads
+    from index.faiss_store import FaissStore, set_threads
 
     rows, store, built = [], None, ""
     allowed = np.flatnonzero(data["country"] == 0).astype(np.int64)

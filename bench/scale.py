@@ -101,7 +101,7 @@ def timed(fn, queries: np.ndarray) -> tuple[np.ndarray, list[float]]:
 
 
 def faiss_build(kind: str, x: np.ndarray):
-    from index.store import FaissStore, set_threads
+    from index.faiss_store import FaissStore, set_threads
 
     set_threads(2)
     factory = {"flat": "Flat", "hnsw": "HNSW32", "ivf": f"IVF{ivf_lists(len(x))},Flat"}[kind]
@@ -126,8 +126,8 @@ def ivf_lists(n: int) -> int:
 
 
 def milvus_build(x: np.ndarray, country: np.ndarray, day: np.ndarray):
+    from index.faiss_store import set_threads
     from index.milvus_store import MilvusStore, filters_to_expr
-    from index.store import set_threads
     from index.types import Filters
 
     set_threads(2)

@@ -6,7 +6,6 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -17,16 +16,10 @@ from index.layout import current_version, new_staging, publish
 from index.lexical import STEMMER, BM25Index
 from index.loaded import FILES, load_index
 from index.manifest import Manifest
-from index.meta import MetaStore, faiss_id, text_hash
+from index.meta import MetaStore, text_hash, vector_id
+from index.store import StoreSpec, VectorStore, scalars_of
 from index.types import Chunk, Rejected, Statement
-from index.vectors import (
-    DEFAULT_SPEC,
-    FaissVectors,
-    MilvusVectors,
-    StoreSpec,
-    new_vectors,
-    stored_spec,
-)
+from index.vectors import DEFAULT_SPEC, make_store
 
 BATCH = 512  # chunks embedded and written per step: bounds memory on large ingests
 Progress = Callable[[int], None]  # called with the number of chunks just embedded
@@ -118,7 +111,7 @@ class IndexWriter:
                     summary.unchanged += 1
                     continue
                 if old is not None:
-                    st.vectors.remove(st.meta.remove([rec.id]))
+                    st.remove([rec.id])
                     summary.replaced += 1
                 else:
                     summary.added += 1
@@ -146,7 +139,7 @@ class IndexWriter:
             ids = list(statement_ids) + (st.meta.ids_for_symbol(symbol) if symbol else [])
             known = st.meta.hashes()
             present = [i for i in dict.fromkeys(ids) if i in known]
-            st.vectors.remove(st.meta.remove(present))
+            st.remove(present)
             summary.removed = len(present)
             st.changed = bool(present)
         return summary
@@ -158,40 +151,51 @@ class _Staged:
     def __init__(self, writer: IndexWriter) -> None:
         self.w = writer
         self.changed = False
+        self._removed: list[np.ndarray] = []  # vector ids whose chunks left the staged metadata
 
     def __enter__(self) -> _Staged:
         self.dir = new_staging(self.w.index_dir)
         try:
-            self.vectors = self._open()
+            self.store = self._open()
         except BaseException:
             shutil.rmtree(self.dir, ignore_errors=True)
             raise
         self.meta = MetaStore(self.dir / FILES["meta"])
         return self
 
-    def _open(self) -> Any:
+    def _open(self) -> VectorStore:
         current = current_version(self.w.index_dir)
         if current is None:
-            return new_vectors(self.w.spec, self.w.embedder.dim)
+            return make_store(self.w.spec, self.w.embedder.dim)
         loaded = load_index(self.w.index_dir, self.w.expected, self.w.spec)
         loaded.meta.close()
         shutil.copy2(current / FILES["meta"], self.dir / FILES["meta"])
-        spec = stored_spec(loaded.manifest.store_info(), self.w.spec)
-        if spec.backend == "milvus":
-            return MilvusVectors(loaded.store)
-        return FaissVectors(loaded.store, spec.factory, spec)  # keeps the type it was built with
+        return loaded.store  # the store stages its writes until `save` and `after_publish`
+
+    def remove(self, statement_ids: list[str]) -> None:
+        """Remove statements from the staged metadata; their vectors go before the next write."""
+        self._removed.append(self.meta.remove(statement_ids))
+
+    def _remove_vectors(self) -> None:
+        # One call per batch, not per replaced statement: FAISS rebuilds IVF and HNSW indexes
+        # on removal, and Milvus looks the ids up.
+        if self._removed:
+            self.store.remove(np.concatenate(self._removed))
+            self._removed = []
 
     def write(self, pending: list[tuple[Statement, list[Chunk]]], progress: Progress | None) -> int:
         """Embed and store a batch of statements with their chunks."""
+        self._remove_vectors()  # first: a replaced statement may keep some of its chunk ids
         items = [(s, c) for s, cs in pending for c in cs]
+        scalars = {s.id: scalars_of(s) for s, _ in pending}
         for i in range(0, len(items), BATCH):
             part = items[i : i + BATCH]
-            ids = np.array([faiss_id(c.chunk_id) for _, c in part], dtype=np.int64)
-            todo = set(self.vectors.missing(ids).tolist())  # Milvus keeps an interrupted run's work
-            keep = [n for n, i in enumerate(ids) if int(i) in todo]
-            if keep:
+            ids = np.array([vector_id(c.chunk_id) for _, c in part], dtype=np.int64)
+            # A shared store keeps what an interrupted run added: embed only what it lacks.
+            keep = np.flatnonzero(~self.store.contains(ids))
+            if len(keep):
                 vecs = self.w.embedder.embed([part[n][1].text for n in keep])
-                self.vectors.add(ids[keep], vecs, [part[n][0] for n in keep])
+                self.store.add(ids[keep], vecs, [scalars[part[n][0].id] for n in keep])
             if progress:
                 progress(len(part))
         for statement, cs in pending:
@@ -204,7 +208,7 @@ class _Staged:
                 self._finish()
                 self.meta.close()
                 publish(self.w.index_dir, self.dir)
-                self.vectors.after_publish()
+                self.store.after_publish()
                 return
         finally:
             if self.dir.exists():
@@ -212,16 +216,17 @@ class _Staged:
                 shutil.rmtree(self.dir, ignore_errors=True)
 
     def _finish(self) -> None:
+        self._remove_vectors()
         self.meta.commit()
         rows = list(self.meta.chunk_rows())
         bm25 = BM25Index()
         bm25.build([t for _, t in rows])
         bm25.save(self.dir / FILES["bm25"])
         np.save(self.dir / FILES["bm25_ids"], np.array([i for i, _ in rows], dtype=np.int64))
-        info = self.vectors.save(self.dir)
-        stored = self.vectors.ntotal()
-        # Milvus may hold vectors of an interrupted write (resumable) or of deferred removals.
-        if stored < len(rows) or (info["backend"] == "faiss" and stored != len(rows)):
+        info = self.store.save(self.dir)
+        stored = self.store.ntotal
+        # A shared store (a Milvus collection) may also hold vectors of an interrupted write.
+        if stored < len(rows) or (stored > len(rows) and not self.store.shared):
             raise UnscRagError(f"Index inconsistency: {stored} vectors, {len(rows)} chunks.")
         self.w.expected.stamped(
             self.meta.corpus_hash(),

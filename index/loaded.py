@@ -1,10 +1,9 @@
-"""A loaded index version: manifest, metadata, FAISS store and BM25, checked at load."""
+"""A loaded index version: manifest, metadata, vector store and BM25, checked at load."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -12,13 +11,13 @@ from index.layout import require_version
 from index.lexical import BM25Index
 from index.manifest import Manifest
 from index.meta import MetaStore
+from index.store import StoreSpec, VectorStore
 from index.types import Filters
-from index.vectors import DEFAULT_SPEC, StoreSpec, dense_search, load_store
+from index.vectors import DEFAULT_SPEC, make_store, stored_spec
 
 FILES = {
     "manifest": "manifest.json",
     "meta": "meta.sqlite",
-    "faiss": "vectors.faiss",
     "bm25": "bm25",
     "bm25_ids": "bm25_ids.npy",
 }
@@ -31,18 +30,18 @@ class LoadedIndex:
     folder: Path
     manifest: Manifest
     meta: MetaStore
-    store: Any  # FaissStore or MilvusStore (index.vectors)
+    store: VectorStore
     bm25: BM25Index
-    bm25_ids: np.ndarray  # FAISS id of each BM25 document position
+    bm25_ids: np.ndarray  # vector id of each BM25 document position
 
     def dense_search(
         self, queries: np.ndarray, k: int, filters: Filters, allowed: np.ndarray | None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Nearest chunks among those the filters allow (inside the search)."""
-        return dense_search(self.store, queries, k, filters, allowed)
+        """Nearest chunks among those the filters allow (`allowed`: their ids), inside the search."""
+        return self.store.search(queries, k, allowed, filters)
 
     def bm25_mask(self, allowed: np.ndarray | None) -> np.ndarray | None:
-        """A 0/1 mask over BM25 documents for a set of allowed FAISS ids."""
+        """A 0/1 mask over BM25 documents for a set of allowed vector ids."""
         if allowed is None:
             return None
         return np.isin(self.bm25_ids, allowed).astype(np.float32)
@@ -60,7 +59,7 @@ def load_index(
         folder=folder,
         manifest=manifest,
         meta=MetaStore(folder / FILES["meta"], readonly=True),
-        store=load_store(folder, manifest.store_info(), spec, manifest.dim),
+        store=make_store(stored_spec(manifest.store_info(), spec), manifest.dim, folder),
         bm25=BM25Index.load(folder / FILES["bm25"]),
         bm25_ids=np.load(folder / FILES["bm25_ids"]),
     )

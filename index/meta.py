@@ -15,6 +15,9 @@ import numpy as np
 from index.countries import country_key
 from index.types import Chunk, Filters, Statement
 
+# `chunks.faiss_id` is the chunk's vector id in whichever store holds the vectors (FAISS or
+# Milvus). The column keeps its first name: bundled and user indexes on disk have it, and
+# renaming it would need a migration of every meta.sqlite; the Python API says `vector_id`.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS statements (
   id TEXT PRIMARY KEY, text TEXT NOT NULL, text_hash TEXT NOT NULL,
@@ -46,8 +49,8 @@ def symbol_base(symbol: str) -> str:
     return _RESUMPTION.sub("", symbol.strip()).upper()
 
 
-def faiss_id(chunk_id: str) -> int:
-    """The int64 FAISS id of a chunk: its content hash, kept positive."""
+def vector_id(chunk_id: str) -> int:
+    """The int64 id of a chunk's vector in every store: its content hash, kept positive."""
     return int(chunk_id[:15], 16)
 
 
@@ -98,7 +101,7 @@ class MetaStore:
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
                 (
-                    faiss_id(c.chunk_id),
+                    vector_id(c.chunk_id),
                     c.chunk_id,
                     c.statement_id,
                     c.start,
@@ -111,7 +114,7 @@ class MetaStore:
         )
 
     def remove(self, statement_ids: Iterable[str]) -> np.ndarray:
-        """Delete statements and their chunks; returns the removed chunks' FAISS ids."""
+        """Delete statements and their chunks; returns the removed chunks' vector ids."""
         ids = list(statement_ids)
         removed: list[int] = []
         for part in _batches(ids, 500):
@@ -132,7 +135,7 @@ class MetaStore:
         self.db.commit()
 
     def chunk_rows(self) -> Iterator[tuple[int, str]]:
-        """(faiss_id, indexed text) of every chunk in a stable order, for the BM25 build."""
+        """(vector id, indexed text) of every chunk in a stable order, for the BM25 build."""
         yield from self.db.execute("SELECT faiss_id, text FROM chunks ORDER BY faiss_id")
 
     def statement(self, statement_id: str) -> Statement | None:
@@ -142,17 +145,24 @@ class MetaStore:
         ).fetchone()
         return _statement(row) if row else None
 
-    def chunks_by_faiss_ids(self, ids: list[int]) -> dict[int, sqlite3.Row]:
-        """Chunk rows keyed by FAISS id."""
+    def chunk_statement_ids(self) -> Iterator[tuple[int, str]]:
+        """(vector id, statement id) of every chunk in a stable order, for copying vectors."""
+        yield from self.db.execute("SELECT faiss_id, statement_id FROM chunks ORDER BY faiss_id")
+
+    def chunks_by_vector_ids(self, ids: list[int]) -> dict[int, sqlite3.Row]:
+        """Chunk rows keyed by vector id."""
         out: dict[int, sqlite3.Row] = {}
         for part in _batches(ids, 500):
-            q = f'SELECT faiss_id, chunk_id, statement_id, start, "end", ordinal, text FROM chunks WHERE faiss_id IN ({",".join("?" * len(part))})'
-            out.update({r["faiss_id"]: r for r in self.db.execute(q, part)})
+            q = f'SELECT faiss_id AS vector_id, chunk_id, statement_id, start, "end", ordinal, text FROM chunks WHERE faiss_id IN ({",".join("?" * len(part))})'
+            out.update({r["vector_id"]: r for r in self.db.execute(q, part)})
         return out
+
+    # The old name, kept while callers outside index/ (rag/retrieve.py) move to the new one.
+    chunks_by_faiss_ids = chunks_by_vector_ids
 
     def statement_chunks(self, statement_id: str) -> list[sqlite3.Row]:
         """Chunks of a statement in order."""
-        q = 'SELECT faiss_id, chunk_id, start, "end", ordinal FROM chunks WHERE statement_id = ? ORDER BY ordinal'
+        q = 'SELECT faiss_id AS vector_id, chunk_id, start, "end", ordinal FROM chunks WHERE statement_id = ? ORDER BY ordinal'
         return list(self.db.execute(q, (statement_id,)))
 
     def neighbours(self, statement_id: str) -> tuple[str | None, str | None]:
@@ -168,7 +178,7 @@ class MetaStore:
         return (ids[i - 1] if i > 0 else None), (ids[i + 1] if i + 1 < len(ids) else None)
 
     def allowed_ids(self, filters: Filters) -> np.ndarray | None:
-        """FAISS ids of the chunks that satisfy `filters`; None when nothing is filtered."""
+        """Vector ids of the chunks that satisfy `filters`; None when nothing is filtered."""
         if filters.is_empty():
             return None
         where, args = _where(filters)

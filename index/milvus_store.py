@@ -1,33 +1,23 @@
-"""Vector store on Milvus (sole pymilvus importer): the FaissStore interface, filters inside."""
+"""Vector store on Milvus (sole pymilvus importer): index.store.VectorStore, filters inside."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from itertools import islice
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 from pymilvus import DataType, MilvusClient
 from pymilvus.exceptions import MilvusException
 
-from index.countries import country_key
 from index.errors import IndexMissingError, IndexWriteError, ManifestMismatchError, UnscRagError
-from index.meta import symbol_base
-from index.types import Filters, Statement
+from index.milvus_expr import filters_to_expr
+from index.store import SCALAR_FIELDS, Scalars, StoreSpec, empty_results
+from index.types import Filters
 
-# Scalar fields stored beside each vector, so filter expressions run inside the search.
-SCALAR_FIELDS = (
-    "country_key",
-    "symbol_base",
-    "date",
-    "spoken_language",
-    "participant_type",
-    "collection",
-    "statement_id",
-    "speaker",
-)
+# Scalar fields (index.store.SCALAR_FIELDS) stored beside each vector, so filter expressions run
+# inside the search; these four also get an index on a cluster.
 INDEXED_SCALARS = ("country_key", "symbol_base", "collection", "statement_id")
 MAX_CHARS = 255  # values are cut to this many characters (VARCHAR max_length is in bytes)
 BATCH = 2_000  # rows per upsert: ~3 MB of dim-384 vectors, well under gRPC's 64 MB limit
@@ -40,56 +30,6 @@ class MilvusStoreError(UnscRagError):
 
 class MilvusUnavailableError(MilvusStoreError):
     """The Milvus server (or Milvus Lite file) cannot be reached or opened."""
-
-
-def scalars_of(statement: Statement) -> dict[str, str]:
-    """The normalised scalar fields of a statement's chunks (what `filters_to_expr` compares)."""
-    return {
-        "country_key": country_key(statement.country),
-        "symbol_base": symbol_base(statement.symbol),
-        "date": statement.date,
-        "spoken_language": statement.spoken_language.lower(),
-        "participant_type": statement.participant_type.lower(),
-        "collection": statement.collection,
-        "statement_id": statement.id,
-        "speaker": statement.speaker.lower(),
-    }
-
-
-def quote(value: str) -> str:
-    """A Milvus string literal: double-quoted, with backslashes and quotes escaped."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _like_quote(fragment: str) -> str:
-    """A `like` pattern matching `fragment` anywhere, its own % and _ taken literally."""
-    escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return quote(f"%{escaped}%")
-
-
-def filters_to_expr(f: Filters) -> str:
-    """Filters → a Milvus boolean expression with MetaStore.allowed_ids semantics; "" for none."""
-    parts: list[str] = []
-
-    def any_of(name: str, values: Iterable[str]) -> None:
-        vals = list(dict.fromkeys(values))
-        if vals:
-            parts.append(f"{name} in [{', '.join(quote(v) for v in vals)}]")
-
-    any_of("country_key", (country_key(c) for c in f.countries))
-    any_of("symbol_base", (symbol_base(s) for s in f.symbols))
-    any_of("spoken_language", (x.lower() for x in f.spoken_languages))
-    any_of("participant_type", (x.lower() for x in f.participant_types))
-    any_of("collection", f.collections)
-    any_of("statement_id", f.statement_ids)
-    if f.speakers:
-        likes = [f"speaker like {_like_quote(s.lower())}" for s in f.speakers]
-        parts.append("(" + " or ".join(likes) + ")")
-    if f.date_from:
-        parts.append(f"date >= {quote(f.date_from)}")
-    if f.date_to:
-        parts.append(f'(date != "" and date <= {quote(f.date_to)})')
-    return " and ".join(parts)
 
 
 @contextmanager
@@ -124,7 +64,13 @@ def _redact(uri: str) -> str:
 
 
 class MilvusStore:
-    """One Milvus collection: int64 id (the FAISS id), a float vector, and SCALAR_FIELDS."""
+    """One Milvus collection: int64 id (the chunk's vector id), a float vector, and SCALAR_FIELDS.
+
+    Every index version shares the collection, so adds are upserts visible at once (an
+    interrupted ingest resumes from them), while removals stay pending, hidden from this store
+    only, until `after_publish`: readers of the version in force still need those vectors."""
+
+    shared = True
 
     def __init__(
         self,
@@ -140,6 +86,7 @@ class MilvusStore:
         self.dim = dim
         self.index_type = index_type
         self.ef_search = 64
+        self._pending: set[int] = set()  # removed here, deleted from Milvus after the switch
         self.where = f"{_redact(self.uri)} (collection {collection})"
         self.client = connect(self.uri, token)
         with _translated(self.where, "open the collection"):
@@ -194,16 +141,13 @@ class MilvusStore:
 
     @property
     def ntotal(self) -> int:
-        """Number of stored vectors."""
+        """Number of stored vectors (pending removals excluded)."""
         with _translated(self.where, "count vectors"):
             rows = self.client.query(self.collection, filter="", output_fields=["count(*)"])
-        return int(rows[0]["count(*)"])
+        return int(rows[0]["count(*)"]) - len(self._pending)
 
     def add(
-        self,
-        ids: np.ndarray,
-        vectors: np.ndarray,
-        scalars: Sequence[Mapping[str, str]] | None = None,
+        self, ids: np.ndarray, vectors: np.ndarray, scalars: Sequence[Scalars] | None = None
     ) -> None:
         """Upsert vectors (and their scalar fields) by id: re-adding an id replaces it."""
         ids = np.asarray(ids, dtype=np.int64)
@@ -216,17 +160,26 @@ class MilvusStore:
             ]
             with _translated(self.where, "store vectors", write=True):
                 self.client.upsert(self.collection, rows)
+        self._pending.difference_update(int(i) for i in ids)  # re-added: no longer removed
 
     def remove(self, ids: np.ndarray) -> int:
-        """Delete ids; returns how many of them were stored."""
-        ids = np.asarray(ids, dtype=np.int64)
-        if len(ids) == 0:
-            return 0
-        present = self._present(ids)
+        """Hide ids from this store now, delete them after the switch; how many were stored."""
+        stored = self._present(np.asarray(ids, dtype=np.int64))
+        self._pending.update(stored)
+        return len(stored)
+
+    def after_publish(self) -> None:
+        """Delete the pending removals, now that the version in force no longer has them."""
+        pending = sorted(self._pending)
         with _translated(self.where, "delete vectors", write=True):
-            for start in range(0, len(present), BATCH):
-                self.client.delete(self.collection, ids=present[start : start + BATCH])
-        return len(present)
+            for start in range(0, len(pending), BATCH):
+                self.client.delete(self.collection, ids=pending[start : start + BATCH])
+        self._pending.clear()
+
+    def contains(self, ids: np.ndarray) -> np.ndarray:
+        """Which of `ids` are stored (what an interrupted ingest left need not be embedded)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        return np.isin(ids, np.asarray(self._present(ids), dtype=np.int64))
 
     def _present(self, ids: np.ndarray) -> list[int]:
         out: list[int] = []
@@ -237,7 +190,7 @@ class MilvusStore:
                     self.collection, filter=f"id in {part}", output_fields=["id"]
                 )
                 out += [int(r["id"]) for r in rows]
-        return out
+        return [i for i in out if i not in self._pending]
 
     def all_ids(self) -> np.ndarray:
         """Every stored id."""
@@ -249,7 +202,7 @@ class MilvusStore:
             while batch := it.next():
                 out += [int(r["id"]) for r in batch]
             it.close()
-        return np.asarray(sorted(out), dtype=np.int64)
+        return np.asarray(sorted(set(out) - self._pending), dtype=np.int64)
 
     def reconstruct(self, ids: np.ndarray) -> np.ndarray:
         """Stored vectors of `ids`, in that order."""
@@ -261,14 +214,21 @@ class MilvusStore:
         return np.asarray([by_id[int(i)] for i in ids], dtype=np.float32)
 
     def search(
-        self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None
+        self,
+        queries: np.ndarray,
+        k: int,
+        allowed: np.ndarray | None = None,
+        filters: Filters | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k by inner product; with `allowed`, only those ids compete (inside the search)."""
+        """Top-k by inner product among allowed ids; filters run as an expression inside Milvus."""
+        if filters is not None and not filters.is_empty():
+            # One expression on the scalar fields: cheaper than a list of thousands of ids.
+            return self.search_filtered(queries, k, filters_to_expr(filters))
         if allowed is None:
             return self.search_filtered(queries, k, "")
         allowed = np.asarray(allowed, dtype=np.int64)
         if len(allowed) == 0:
-            return _empty(len(np.atleast_2d(queries)), max(1, k))
+            return empty_results(len(np.atleast_2d(queries)), max(1, k))
         return self.search_filtered(queries, k, f"id in {[int(i) for i in allowed]}")
 
     def search_filtered(
@@ -277,6 +237,9 @@ class MilvusStore:
         """Top-k among rows matching a Milvus expression (see `filters_to_expr`); -1 pads."""
         queries = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self.dim)
         k = max(1, k)
+        if self._pending:
+            hidden = f"id not in {sorted(self._pending)}"
+            expr = f"({expr}) and {hidden}" if expr else hidden
         params = {"metric_type": "IP", "params": {"ef": max(self.ef_search, k)}}
         with _translated(self.where, "search"):
             hits = self.client.search(
@@ -287,12 +250,16 @@ class MilvusStore:
                 output_fields=["id"],
                 search_params=params,
             )
-        scores, ids = _empty(len(queries), k)
+        scores, ids = empty_results(len(queries), k)
         for row, found in enumerate(hits):
             for col, hit in enumerate(found[:k]):
                 ids[row, col] = int(hit["id"])
                 scores[row, col] = float(hit["distance"])
         return scores, ids
+
+    def save(self, folder: Path) -> dict[str, str]:
+        """Nothing to write into the version folder: the manifest's record of the collection."""
+        return self.describe()
 
     def close(self) -> None:
         """Close the client connection."""
@@ -304,36 +271,16 @@ class MilvusStore:
             self.client.drop_collection(self.collection)
 
 
-def _row(i: int, vector: np.ndarray, scalars: Mapping[str, str]) -> dict[str, Any]:
+def _row(i: int, vector: np.ndarray, scalars: Scalars) -> dict[str, Any]:
     row: dict[str, Any] = {"id": i, "vector": vector.tolist()}
     for name in SCALAR_FIELDS:
         row[name] = str(scalars.get(name, ""))[:MAX_CHARS]
     return row
 
 
-def _empty(n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
-    return np.full((n, k), -np.inf, dtype=np.float32), np.full((n, k), -1, dtype=np.int64)
-
-
-class Reconstructs(Protocol):
-    """What `migrate_faiss_to_milvus` needs from a FaissStore."""
-
-    def reconstruct(self, ids: np.ndarray) -> np.ndarray:
-        """Stored vectors of `ids`."""
-        ...
-
-
-def migrate_faiss_to_milvus(
-    faiss_store: Reconstructs,
-    meta_rows: Iterable[tuple[int, Mapping[str, str]]],
-    milvus_store: MilvusStore,
-    batch: int = BATCH,
-) -> int:
-    """Copy vectors (no re-embedding) with their scalar fields; resumable, returns rows copied."""
-    copied = 0
-    rows = iter(meta_rows)
-    while part := list(islice(rows, batch)):
-        ids = np.asarray([i for i, _ in part], dtype=np.int64)
-        milvus_store.add(ids, faiss_store.reconstruct(ids), [s for _, s in part])
-        copied += len(part)
-    return copied
+def open_store(spec: StoreSpec, dim: int, folder: Path | None = None) -> MilvusStore:
+    """The collection of `spec`: created for a new index (folder None), required otherwise."""
+    # Milvus Lite's approximate index returned wrong neighbours under narrow filters
+    # (bench/SCALE.md): a local file gets an exact FLAT index; a cluster keeps AUTOINDEX.
+    index_type = "FLAT" if spec.uri.endswith(".db") else "AUTOINDEX"
+    return MilvusStore(spec.uri, spec.collection, dim, spec.token, folder is None, index_type)

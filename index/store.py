@@ -1,187 +1,138 @@
-"""Vector store on FAISS (sole faiss importer): IndexIDMap2, inner product, filters inside search."""
+"""The vector store interface every backend implements, and what backends share (no backend here).
+
+Backends live one per module (`index/faiss_store.py`, `index/milvus_store.py`); `index/vectors.py`
+builds them by name (`make_store`). The store takes arrays, never models.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-import faiss as _faiss
 import numpy as np
 
-# faiss's SWIG stubs are incomplete (no SearchParametersHNSW, no IndexIDMap2.id_map): untyped.
-faiss: Any = _faiss
+from index.countries import country_key
+from index.meta import symbol_base
+from index.types import Filters, Statement
 
-# Below this many allowed ids, a filtered search scores the allowed vectors exactly: approximate
-# indexes miss results under narrow filters (MEASURED.md), and a few thousand dot products are cheap.
-EXACT_FILTER_LIMIT = 20_000
+# Filterable fields of a statement, kept beside each vector by stores that filter on metadata
+# themselves (Milvus) rather than on the allowed-id set SQLite computes.
+SCALAR_FIELDS = (
+    "country_key",
+    "symbol_base",
+    "date",
+    "spoken_language",
+    "participant_type",
+    "collection",
+    "statement_id",
+    "speaker",
+)
+Scalars = Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """Which vector backend an index uses and how to reach it (a token is never written down)."""
+
+    backend: str = "faiss"  # a name registered in index.vectors.STORES
+    factory: str = "Flat"  # FAISS: index_factory string of new indexes
+    approx_threshold: int = 0  # FAISS: past this many vectors a Flat index becomes approx_factory
+    approx_factory: str = "IVF4096,Flat"
+    uri: str = ""  # server stores: a Milvus Lite .db path or http://host:19530
+    collection: str = "unsc_rag"  # server stores: the collection holding the vectors
+    token: str | None = None  # server stores: credentials, from the settings only
 
 
 class VectorStore(Protocol):
-    """Searches vectors by id; `search` is the one required method."""
+    """Int64 ids → unit float32 vectors, searched by inner product with filters inside the search.
 
-    def search(
-        self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Scores and int64 ids, shape (n_queries, k); missing results have id -1."""
-        ...
+    A store is opened for one index version. Writes (`add`, `remove`) are staged: `save` writes
+    what the new version needs into its folder, and `after_publish` runs once that version is in
+    force. The same contract test (tests/integration/test_store_contract.py) runs on every backend.
+    """
 
-
-class FaissStore:
-    """An `IndexIDMap2` over any FAISS factory string ("Flat", "SQfp16", "HNSW32", "IVF1024,Flat")."""
-
-    def __init__(self, dim: int, factory: str = "Flat", index: Any = None) -> None:
-        self.dim = dim
-        self.factory = factory
-        self.index = index if index is not None else _new(dim, factory)
-        self.nprobe = 16
-        self.ef_search = 64
+    dim: int
+    # True when the vectors outlive index versions (a server collection shared by every version),
+    # so the store may also hold vectors of an interrupted write; False when they are a file of
+    # the version, so the store holds exactly the version's vectors.
+    shared: bool
 
     @property
     def ntotal(self) -> int:
-        """Number of stored vectors."""
-        return int(self.index.ntotal)
+        """Number of vectors this store returns (removed ones excluded)."""
+        ...
 
-    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
-        """Add vectors under int64 ids, training the inner index first when it needs it."""
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        if len(ids) == 0:
-            return
-        inner = faiss.downcast_index(self.index.index)
-        if not inner.is_trained:
-            inner.train(vectors)
-        self.index.add_with_ids(vectors, np.asarray(ids, dtype=np.int64))
-        ivf = faiss.try_extract_index_ivf(inner)
-        if ivf is not None:
-            ivf.make_direct_map(True)  # lets IVF reconstruct vectors (needed to rebuild on remove)
+    def add(
+        self, ids: np.ndarray, vectors: np.ndarray, scalars: Sequence[Scalars] | None = None
+    ) -> None:
+        """Store vectors under ids (re-adding an id replaces it); `scalars[i]` describes vector i."""
+        ...
 
     def remove(self, ids: np.ndarray) -> int:
-        """Remove ids; indexes that cannot remove in place (HNSW) are rebuilt without them."""
-        ids = np.asarray(ids, dtype=np.int64)
-        if len(ids) == 0:
-            return 0
-        if isinstance(self._inner(), faiss.IndexFlatCodes):
-            return int(self.index.remove_ids(faiss.IDSelectorBatch(ids)))
-        # IDMap2's in-place removal assumes the inner index compacts like Flat; IVF does not
-        # (ids come back shifted) and HNSW cannot remove: rebuild from the kept vectors.
-        all_ids, vecs = self.all_vectors()
-        keep = ~np.isin(all_ids, ids)
-        before = self.ntotal
-        self.index = _new(self.dim, self.factory)
-        self.add(all_ids[keep], vecs[keep])
-        return before - self.ntotal
+        """Remove ids from this store's results and count; returns how many of them were stored."""
+        ...
+
+    def contains(self, ids: np.ndarray) -> np.ndarray:
+        """A boolean mask: which of `ids` are stored (what a resumed ingest need not embed again)."""
+        ...
+
+    def search(
+        self,
+        queries: np.ndarray,
+        k: int,
+        allowed: np.ndarray | None = None,
+        filters: Filters | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Scores and int64 ids, shape (n_queries, k), best first; missing results have id -1.
+
+        Only ids in `allowed` compete (None: all). `filters` are the same restriction as
+        metadata (the caller passes both): a store keeping `scalars` may evaluate them instead."""
+        ...
+
+    def reconstruct(self, ids: np.ndarray) -> np.ndarray:
+        """The stored vectors of `ids`, in that order."""
+        ...
 
     def all_ids(self) -> np.ndarray:
         """Every stored id."""
-        return faiss.vector_to_array(self.index.id_map).astype(np.int64)
+        ...
 
-    def reconstruct(self, ids: np.ndarray) -> np.ndarray:
-        """Stored vectors of `ids` (decoded, so float32 even for SQfp16)."""
-        if len(ids) == 0:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.vstack([self.index.reconstruct(int(i)) for i in ids]).astype(np.float32)
+    def save(self, folder: Path) -> dict[str, str]:
+        """Write what a new version needs into `folder`; what the manifest records (no secrets)."""
+        ...
 
-    def all_vectors(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every (id, vector), read in bulk from the inner index's storage."""
-        n = self.ntotal
-        if n == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros((0, self.dim), dtype=np.float32)
-        return self.all_ids(), np.asarray(self._inner().reconstruct_n(0, n), dtype=np.float32)
-
-    def needs_training(self) -> bool:
-        """True for an empty index that must be trained (IVF, PQ) before vectors are added."""
-        return not self._inner().is_trained
-
-    def converted(self, factory: str, max_train: int = 200_000) -> FaissStore:
-        """The same vectors in another index type, trained on (a sample of) all of them."""
-        ids, vecs = self.all_vectors()
-        out = FaissStore(self.dim, factory)
-        if out.needs_training() and len(vecs):
-            rng = np.random.default_rng(0)
-            sample = vecs[rng.choice(len(vecs), min(len(vecs), max_train), replace=False)]
-            faiss.downcast_index(out.index.index).train(sample)
-        out.add(ids, vecs)
-        return out
-
-    def search(
-        self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k by inner product; with `allowed`, only those ids compete (inside the search)."""
-        queries = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self.dim)
-        # One query is fastest on one thread: FAISS's pool costs ~20 ms per call on 2 busy
-        # cores against 0.5 ms for the scan itself (bench/README.md).
-        threads = faiss.omp_get_max_threads()
-        if len(queries) <= 8:
-            faiss.omp_set_num_threads(1)
-        try:
-            return self._search(queries, k, allowed)
-        finally:
-            faiss.omp_set_num_threads(threads)
-
-    def _search(
-        self, queries: np.ndarray, k: int, allowed: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        k = max(1, min(k, self.ntotal)) if self.ntotal else 1
-        if self.ntotal == 0:
-            return _empty(len(queries), k)
-        if allowed is None:
-            return self.index.search(queries, k, params=self._params(None))
-        allowed = np.asarray(allowed, dtype=np.int64)
-        if len(allowed) == 0:
-            return _empty(len(queries), k)
-        narrow = len(allowed) <= EXACT_FILTER_LIMIT
-        if narrow and isinstance(self._inner(), faiss.IndexHNSW):
-            return self._exact(queries, k, allowed)
-        return self.index.search(queries, k, params=self._params(allowed, exhaustive=narrow))
-
-    def _inner(self) -> Any:
-        return faiss.downcast_index(self.index.index)
-
-    def _params(self, allowed: np.ndarray | None, exhaustive: bool = False) -> Any:
-        sel = faiss.IDSelectorBatch(allowed) if allowed is not None else None
-        inner = self._inner()
-        if isinstance(inner, faiss.IndexHNSW):
-            return faiss.SearchParametersHNSW(sel=sel, efSearch=self.ef_search)
-        if isinstance(inner, faiss.IndexIVF):
-            # Under a narrow filter, probing every list makes IVF exact: approximate search
-            # would miss allowed vectors that sit in unprobed lists.
-            nprobe = inner.nlist if exhaustive else self.nprobe
-            return faiss.SearchParametersIVF(sel=sel, nprobe=nprobe)
-        return faiss.SearchParameters(sel=sel)
-
-    def _exact(
-        self, queries: np.ndarray, k: int, allowed: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        vecs = self.reconstruct(allowed)
-        scores = queries @ vecs.T
-        k = min(k, len(allowed))
-        top = np.argsort(-scores, axis=1)[:, :k]
-        return np.take_along_axis(scores, top, axis=1), allowed[top]
-
-    def save(self, path: Path) -> None:
-        """Write the index to `path` (the caller makes the write atomic)."""
-        faiss.write_index(self.index, str(path))
-
-    @classmethod
-    def load(cls, path: Path, factory: str) -> FaissStore:
-        """Read an index written by `save`."""
-        index = faiss.read_index(str(path))
-        return cls(index.d, factory, index=index)
+    def after_publish(self) -> None:
+        """The version saved last is in force: apply what had to wait for it (deferred removals)."""
+        ...
 
 
-def _new(dim: int, factory: str) -> Any:
-    inner = faiss.index_factory(dim, factory, faiss.METRIC_INNER_PRODUCT)
-    return faiss.IndexIDMap2(inner)
+def scalars_of(statement: Statement) -> dict[str, str]:
+    """The normalised scalar fields of a statement's chunks, as MetaStore.allowed_ids compares them."""
+    return {
+        "country_key": country_key(statement.country),
+        "symbol_base": symbol_base(statement.symbol),
+        "date": statement.date,
+        "spoken_language": statement.spoken_language.lower(),
+        "participant_type": statement.participant_type.lower(),
+        "collection": statement.collection,
+        "statement_id": statement.id,
+        "speaker": statement.speaker.lower(),
+    }
 
 
-def _empty(n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+def empty_results(n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Search results with nothing found: scores -inf, ids -1, shape (n, k)."""
     return np.full((n, k), -np.inf, dtype=np.float32), np.full((n, k), -1, dtype=np.int64)
 
 
-def set_threads(n: int) -> None:
-    """Cap FAISS's OpenMP threads (the machine has 2 cores shared with the encoder)."""
-    faiss.omp_set_num_threads(n)
-
-
-def faiss_version() -> str:
-    """The faiss library version, for the manifest."""
-    return str(faiss.__version__)
+def padded(scores: np.ndarray, ids: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Results widened to k columns with -1 ids (and -inf scores wherever the id is -1)."""
+    if ids.shape[1] == k and (ids >= 0).all():
+        return scores, ids  # the usual case: nothing to pad, no copy
+    out_scores, out_ids = empty_results(len(ids), k)
+    width = min(k, ids.shape[1])
+    out_ids[:, :width] = ids[:, :width]
+    out_scores[:, :width] = np.where(ids[:, :width] >= 0, scores[:, :width], -np.inf)
+    return out_scores, out_ids

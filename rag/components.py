@@ -8,7 +8,8 @@ from index.build import IndexWriter, expected_manifest
 from index.chunk import ChunkSettings
 from index.embed import Embedder, SentenceTransformerEmbedder
 from index.loaded import LoadedIndex, load_index
-from index.vectors import StoreSpec
+from index.store import StoreSpec
+from index.vectors import store_names
 from rag.backends.base import Backend
 from rag.backends.registry import make_backend as registry_make_backend
 from rag.errors import InputError
@@ -49,20 +50,20 @@ def make_writer(
 
 def store_spec(s: Settings) -> StoreSpec:
     """The vector backend as configured."""
-    if s.store not in ("faiss", "milvus"):
-        raise InputError(f"Unknown store {s.store!r}: use faiss or milvus.")
+    if s.store not in store_names():
+        raise InputError(f"Unknown store {s.store!r}: use {' or '.join(store_names())}.")
     if s.store == "milvus" and not s.milvus_uri:
         raise InputError(
             "--store milvus needs --milvus-uri (a file.db for Milvus Lite, or http://host:19530)."
         )
     return StoreSpec(
-        s.store,
-        s.faiss_factory,
-        s.approx_threshold,
-        s.approx_factory,
-        s.milvus_uri,
-        s.milvus_collection,
-        s.milvus_token,
+        backend=s.store,
+        factory=s.faiss_factory,
+        approx_threshold=s.approx_threshold,
+        approx_factory=s.approx_factory,
+        uri=s.milvus_uri,
+        collection=s.milvus_collection,
+        token=s.milvus_token,
     )
 
 

@@ -7,20 +7,38 @@ from pathlib import Path
 
 import pytest
 
+from rag.settings import Settings
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# The suite runs on the defaults whatever the caller's shell sets: every Settings() built in
+# this process (CLI calls included) and in its subprocesses reads no UNSC_RAG_* variable.
+# pydantic-settings matches names case-insensitively, so any case is dropped.
+for _name in [n for n in os.environ if n.upper().startswith("UNSC_RAG_")]:
+    del os.environ[_name]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SMALL_CORPUS = FIXTURES / "small_corpus.jsonl"
 SMALL_QUESTIONS = FIXTURES / "small_questions.jsonl"
 
 
+class IsolatedSettings(Settings):
+    """Settings from their defaults and init arguments only: no environment variable is read."""
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, **sources):
+        return (init_settings,)  # dropped: the environment, dotenv and secrets sources
+
+
+def isolated_settings(**overrides: object) -> Settings:
+    """Default settings with `overrides`, whatever the environment says."""
+    return IsolatedSettings(**overrides)
+
+
 @pytest.fixture(scope="session")
 def settings():
     """Default settings (the bundled models), isolated from the user's environment."""
-    from rag.settings import Settings
-
-    return Settings()
+    return isolated_settings()
 
 
 @pytest.fixture(scope="session")

@@ -63,6 +63,24 @@ def test_ingest_search_filter_replace_on_milvus(tmp_path, milvus_settings, embed
     assert json.loads(capsys.readouterr().out)["statements"] == 12
 
 
+def test_replacing_a_statement_that_keeps_its_first_chunks_keeps_their_vectors(
+    tmp_path, milvus_settings, embedder
+):
+    # Text appended at the end: the first chunks keep their ids, so the removal of the old
+    # chunks must not delete them from the collection once the new version is published.
+    data = subset(tmp_path, 3)
+    rows = [json.loads(x) for x in data.read_text().splitlines()]
+    index = tmp_path / "ix"
+    make_writer(milvus_settings, index, embedder).ingest(read_statements(data))
+    rows[0]["text"] += " We thank the presidency for convening this debate."
+    data.write_text("".join(json.dumps(x) + "\n" for x in rows))
+    for _ in range(2):  # the second ingest checks the index the first one left
+        summary = make_writer(milvus_settings, index, embedder).ingest(read_statements(data))
+        loaded = open_index(milvus_settings, index, embedder)
+        assert loaded.store.ntotal == loaded.meta.count("chunks")
+    assert (summary.unchanged, summary.replaced) == (3, 0)
+
+
 def test_interrupted_milvus_ingest_resumes_without_duplicates(
     tmp_path, milvus_settings, embedder, monkeypatch
 ):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from index.milvus_store import filters_to_expr, quote, scalars_of
+from index.milvus_expr import filters_to_expr, quote
+from index.store import scalars_of
 from index.types import Filters, Statement
 
 

@@ -1,9 +1,14 @@
 """FaissStore on seeded random vectors (the store takes arrays, never models)."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
-from index.store import FaissStore
+from index.faiss_store import FaissStore
+from index.store import StoreSpec
+from index.types import Filters
+from index.vectors import make_store, stored_spec
 
 
 def unit(n: int, d: int = 16, seed: int = 0) -> np.ndarray:
@@ -51,3 +56,37 @@ def test_filtered_search_returns_only_allowed_and_k_of_them():
         assert set(got.ravel()) <= set(allowed.tolist())
         _, none = store.search(vecs[:1], 4, np.array([], dtype=np.int64))
         assert (none == -1).all()
+
+
+def _saved(spec: StoreSpec, n: int, folder):
+    store = make_store(spec, 16)
+    store.add(np.arange(n, dtype=np.int64), unit(n, seed=3))
+    return store.save(folder)
+
+
+def test_a_new_index_is_built_flat_and_saved_as_its_target_type(tmp_path):
+    spec = StoreSpec("faiss", factory="SQfp16")
+    info = _saved(spec, 50, tmp_path)
+    assert info == {"backend": "faiss", "factory": "SQfp16"}
+    loaded = make_store(stored_spec(info, StoreSpec()), 16, tmp_path)
+    assert isinstance(loaded, FaissStore) and loaded.ntotal == 50
+    assert (loaded.factory, loaded.target) == ("SQfp16", "SQfp16")  # kept on the next write
+
+
+def test_a_flat_index_past_the_threshold_is_saved_approximate(tmp_path):
+    spec = StoreSpec("faiss", approx_threshold=300, approx_factory="IVF4,Flat")
+    assert _saved(spec, 299, tmp_path)["factory"] == "Flat"
+    info = _saved(spec, 300, tmp_path)
+    assert info["factory"] == "IVF4,Flat"
+    loaded = make_store(stored_spec(info, spec), 16, tmp_path)
+    assert loaded.ntotal == 300 and loaded.search(unit(300, seed=3)[:1], 1)[1][0, 0] == 0
+    # a non-Flat index keeps its type whatever its size
+    assert _saved(replace(spec, factory="SQfp16"), 400, tmp_path)["factory"] == "SQfp16"
+
+
+def test_filters_without_their_allowed_ids_are_refused():
+    store = FaissStore(16)
+    store.add(np.arange(3, dtype=np.int64), unit(3))
+    with pytest.raises(ValueError, match="pass the allowed ids"):
+        store.search(unit(1), 2, filters=Filters(countries=("France",)))
+    assert store.search(unit(1), 2, filters=Filters())[1].shape == (1, 2)
