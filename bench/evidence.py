@@ -57,31 +57,34 @@ def collect(pipe, questions: list[Question]) -> tuple[list, float]:
         t0 = time.perf_counter()
         analysis = analyse(q.question, pipe.known())
         retrievals, _ = pipe._search(analysis, parse_filters(q.filters or Filters()))
-        ranked = [pipe.evidence.rank(analysis, r.passages, r.party, r.exhaustive) for r in retrievals]
+        ranked = [
+            pipe.evidence.rank(analysis, r.passages, r.party, r.exhaustive) for r in retrievals
+        ]
         secs.append(time.perf_counter() - t0)
-        rows.append((q, analysis, ranked))
+        rows.append((q, analysis, ranked, [r.exhaustive for r in retrievals]))
     return rows, statistics.median(secs)
 
 
 def evaluate(rows, finder: EvidenceFinder, w: EvidenceWeights, by_type=None) -> dict[str, float]:
     """Accuracy, wrong and refusal shares of the quotes alone under weights `w`."""
     outcomes = []
-    for q, analysis, ranked in rows:
+    for q, analysis, ranked, whole in rows:
         chosen: list[Evidence] = []
-        for lst in ranked:
+        for lst, exhaustive in zip(ranked, whole, strict=True):
             lst = rescore(lst, w)
-            if finder.answers(lst):
+            if finder.answers(lst, exhaustive):
                 chosen += finder.select(analysis, lst)
         outcomes.append(verdict(q, chosen))
     if by_type is not None:
-        for (q, _, _), o in zip(rows, outcomes, strict=True):
+        for (q, _, _, _), o in zip(rows, outcomes, strict=True):
             by_type.setdefault(q.answer_type or "?", []).append(o)
     answerable = [o for o in outcomes if o in ("accurate", "wrong", "refused")]
     unans = [o for o in outcomes if o not in answerable]
     return {
         "accuracy": sum(o == "accurate" for o in answerable) / len(answerable),
         "wrong": sum(o == "wrong" for o in answerable) / len(answerable),
-        "refused_unanswerable": sum(o == "refused_unanswerable" for o in unans) / max(1, len(unans)),
+        "refused_unanswerable": sum(o == "refused_unanswerable" for o in unans)
+        / max(1, len(unans)),
     }
 
 
@@ -102,7 +105,10 @@ def main() -> None:
     types: dict[str, list[str]] = {}
     print("default", base, evaluate(rows, pipe.evidence, base, types))
     for t, outs in sorted(types.items()):
-        print(f"  {t:9s} n={len(outs):3d} " + " ".join(f"{o}={outs.count(o)}" for o in sorted(set(outs))))
+        print(
+            f"  {t:9s} n={len(outs):3d} "
+            + " ".join(f"{o}={outs.count(o)}" for o in sorted(set(outs)))
+        )
     if args.gate:
         for row in sorted(gate_rows(rows), key=lambda r: r[3]):
             print("gate", *row)
@@ -120,21 +126,24 @@ def main() -> None:
         cfg = replace(pipe.evidence.config, per_party=per, margin=margin, list_size=lst)
         finder = EvidenceFinder(pipe.evidence.embed, pipe.evidence.terms, pipe.evidence.weight, cfg)
         m = evaluate(rows, finder, base)
-        print(f"per_party {per} margin {margin} list {lst}: {m['accuracy']:.3f} wrong {m['wrong']:.3f}")
-
-
-if __name__ == "__main__":
-    main()
+        print(
+            f"per_party {per} margin {margin} list {lst}: {m['accuracy']:.3f} wrong {m['wrong']:.3f}"
+        )
 
 
 def gate_rows(rows) -> list[tuple[str, bool, float, float]]:
     """Per retrieval: (qid, answerable, best similarity, retrieved-terms coverage)."""
     out = []
-    for q, _, ranked in rows:
+    for q, _, ranked, _ in rows:
         for lst in ranked:
             if lst:
                 f = lst[0].features
-                out.append((q.qid, q.answerable, f["similarity"], f["retrieved_terms"]))
+                out.append((q.qid, q.answerable, f["similarity"], f["retrieved_terms"],
+                            f["retrieved_names"]))  # fmt: skip
             else:
-                out.append((q.qid, q.answerable, 0.0, 0.0))
+                out.append((q.qid, q.answerable, 0.0, 0.0, 0.0))
     return out
+
+
+if __name__ == "__main__":
+    main()

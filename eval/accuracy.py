@@ -23,7 +23,9 @@ def fact_present(text: str, variants: Sequence[str]) -> bool:
 class Verdict:
     """How one answer reads: accurate, wrong, refused (or, unanswerable, rightly refused)."""
 
-    outcome: str  # "accurate" | "wrong" | "refused" | "refused_unanswerable" | "answered_unanswerable"
+    outcome: (
+        str  # "accurate" | "wrong" | "refused" | "refused_unanswerable" | "answered_unanswerable"
+    )
     facts_found: int
     facts: int
     party_cited: bool

@@ -123,40 +123,27 @@ def cmd_answers(args: argparse.Namespace, s: Settings) -> int:
 
 
 def add_calibrate(group: Any) -> None:
-    """`eval calibrate`: the refusal gate and the citation-support threshold on a gold set."""
-    p = group.add_parser("calibrate", help="calibrate refusal and support thresholds")
+    """`eval calibrate`: the thresholds of the "nothing answers this" gate on a gold set."""
+    p = group.add_parser("calibrate", help="calibrate the refusal gate")
     _common(p)
     p.set_defaults(handler=cmd_calibrate)
 
 
 def cmd_calibrate(args: argparse.Namespace, s: Settings) -> int:
-    """Print the gate grid and the best support threshold (retrieval and embedder only)."""
-    from eval.calibrate import best_threshold, gate_features, gate_grid, support_pairs
+    """Print the gate grid over the evidence features (retrieval and embedder only)."""
+    from eval.calibrate import gate_features, gate_grid
     from eval.datasets import load_questions
     from eval.report import text_table
-    from rag.cite import CitationChecker
-    from rag.components import make_retriever
+    from rag.components import make_pipeline
 
     questions = load_questions(args.questions)
-    retriever = make_retriever(s, args.index)
-    grid = gate_grid(
-        gate_features(retriever, questions, s.k),
-        (0.2, 0.25, 0.3, 0.35, 0.4),
-        (0.0, 0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7),
-    )
+    pipeline = make_pipeline(s, args.index, backend="extractive")
+    rows = gate_features(pipeline, questions)
+    grid = gate_grid(rows, (0.25, 0.3, 0.35), (0.5, 0.55, 0.6, 0.62, 0.65, 0.7), (0.0, 0.5, 1.0))
     keys = list(grid[0])
     print(text_table([keys] + [[str(g[k]) for k in keys] for g in grid]))
-    checker = CitationChecker(retriever.embedder.embed, threshold=s.support_threshold)
-    pairs = support_pairs(retriever, questions, checker)
-    t, acc = best_threshold(pairs)
-    print(
-        f"support threshold {t} separates {len(pairs)} answer/passage pairs with accuracy {acc:.3f}"
-    )
     if args.json_out:
-        write_json(
-            {"gate": grid, "support_threshold": t, "support_accuracy": acc, "pairs": pairs},
-            args.json_out,
-        )
+        write_json({"gate": grid, "questions": rows}, args.json_out)
     return 0
 
 

@@ -92,7 +92,7 @@ def _run_one(
     retriever: Retriever, q: Question, k_passages: int, depth: int, ks: Sequence[int]
 ) -> dict[str, Any]:
     start = time.perf_counter()
-    passages = retriever.search(q.question, k_passages, q.filters)
+    passages = retriever.search(q.question, k_passages, q.filters).passages
     latency = (time.perf_counter() - start) * 1000
     retrieved = dedupe(p.statement_id for p in passages)[:depth]
     row: dict[str, Any] = {

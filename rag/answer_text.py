@@ -10,7 +10,9 @@ from rag.relevance import GENERIC
 
 # --- labels ----------------------------------------------------------------------------------
 LABEL = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_PASSAGE_REF = re.compile(r"\b(?:passage|quote)s?\s*(?:n\s*=\s*|#\s*|no\.\s*|number\s+)?(\d+)\b", re.I)
+_PASSAGE_REF = re.compile(
+    r"\b(?:passage|quote)s?\s*(?:n\s*=\s*|#\s*|no\.\s*|number\s+)?(\d+)\b", re.I
+)
 
 
 def labels_of(sentence: str) -> list[int]:
@@ -37,6 +39,11 @@ NUMBER_WORDS = {
     "billion": 10**9, "dozen": 12,
 }  # fmt: skip
 _NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(NUMBER_WORDS)})\b", re.I)
+_COMPOUND = re.compile(
+    r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ]"
+    r"(one|two|three|four|five|six|seven|eight|nine)\b",
+    re.I,
+)
 
 
 def numbers_in(text: str) -> set[str]:
@@ -46,6 +53,9 @@ def numbers_in(text: str) -> set[str]:
         for m in _DIGITS.finditer(text)
     }
     out |= {str(NUMBER_WORDS[w.lower()]) for w in _NUMBER_WORD.findall(text)}
+    out |= {  # "twenty-five" is 25 as well as the 20 and 5 of its words
+        str(NUMBER_WORDS[t.lower()] + NUMBER_WORDS[u.lower()]) for t, u in _COMPOUND.findall(text)
+    }
     return {n for n in out if n}
 
 
@@ -53,13 +63,105 @@ def numbers_in(text: str) -> set[str]:
 _NAME = re.compile(r"(?<![\w’'-])[A-Z][\w’'-]*[a-zA-Z]")
 # Capitalised words that name nobody: sentence openers, titles, and the Council's own words.
 _NOT_NAMES = frozenset(
-    "The This That These Those They Their It Its In On At By For From With As An A And But Or "
-    "He She We Our Us I His Her Mr Mrs Ms Dr Sir Madam Council Security United Nations UN "
-    "President Secretary-General Member Members States State Yes No Both All Some According "
-    "However Also Several Many Most There Here When Where While Which What Who Whose Why How "
-    "Delegation Representative Ambassador Government Minister Today Resolution Article Chapter "
-    "January February March April May June July August September October November December "
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+    [
+        "The",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "They",
+        "Their",
+        "It",
+        "Its",
+        "In",
+        "On",
+        "At",
+        "By",
+        "For",
+        "From",
+        "With",
+        "As",
+        "An",
+        "A",
+        "And",
+        "But",
+        "Or",
+        "He",
+        "She",
+        "We",
+        "Our",
+        "Us",
+        "I",
+        "His",
+        "Her",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Sir",
+        "Madam",
+        "Council",
+        "Security",
+        "United",
+        "Nations",
+        "UN",
+        "President",
+        "Secretary-General",
+        "Member",
+        "Members",
+        "States",
+        "State",
+        "Yes",
+        "No",
+        "Both",
+        "All",
+        "Some",
+        "According",
+        "However",
+        "Also",
+        "Several",
+        "Many",
+        "Most",
+        "There",
+        "Here",
+        "When",
+        "Where",
+        "While",
+        "Which",
+        "What",
+        "Who",
+        "Whose",
+        "Why",
+        "How",
+        "Delegation",
+        "Representative",
+        "Ambassador",
+        "Government",
+        "Minister",
+        "Today",
+        "Resolution",
+        "Article",
+        "Chapter",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ]
 )
 
 
@@ -97,8 +199,48 @@ _REFUSAL = re.compile(
     re.I,
 )
 _FUNCTION_WORDS = frozenset(
-    "this that these those there here is are was were be been being it its a an the and or but "
-    "for of to in on by with as at from which who what why how so not also very".split()
+    [
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "for",
+        "of",
+        "to",
+        "in",
+        "on",
+        "by",
+        "with",
+        "as",
+        "at",
+        "from",
+        "which",
+        "who",
+        "what",
+        "why",
+        "how",
+        "so",
+        "not",
+        "also",
+        "very",
+    ]
 )
 _GENERIC = frozenset(GENERIC.split())
 

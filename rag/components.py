@@ -157,6 +157,7 @@ def make_evidence(s: Settings, retriever: Retriever) -> EvidenceFinder:
         list_size=s.list_quotes,
         min_similarity=s.min_similarity,
         min_coverage=s.min_coverage,
+        min_names=s.min_names,
     )
     return EvidenceFinder(retriever.embedder.embed, bm25.terms, bm25.idf, config)
 

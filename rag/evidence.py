@@ -15,8 +15,9 @@ from difflib import get_close_matches
 import numpy as np
 
 from index.chunk import normalise, sentence_spans
+from index.countries import demonym_country
 from index.verbatim import furniture_spans
-from rag.answer_text import numbers_in
+from rag.answer_text import fold, names_in, numbers_in
 from rag.question import Analysis, same_delegation
 from rag.relevance import GENERIC, about, specific_terms
 from rag.types import Evidence, Passage
@@ -50,7 +51,10 @@ class EvidenceConfig:
     list_size: int = 6  # quotes from distinct statements for "which delegations" questions
     max_quote_chars: int = 600  # a sentence is extended by its neighbour up to this
     min_similarity: float = 0.30  # below this the best sentence is about something else
-    min_coverage: float = 0.6  # share of the question's specific terms the evidence must hold
+    min_coverage: float = 0.62  # share of the question's specific terms the evidence must hold
+    min_names: float = 0.5  # share of the names it uses ("Tigray", "Nord Stream") found there
+    min_coverage_whole: float = 0.4  # the same, when a filter left few statements, read whole
+    trusted_similarity: float = 0.55  # …or its best sentence is this close to the question
     top_passages: int = 4  # the passages whose words count for coverage (all, when read whole)
 
 
@@ -172,7 +176,9 @@ class EvidenceFinder:
         wanted = specific_terms(question, self.terms, self._generic)
         # What the top passages cover together (with who, when, agenda): the refusal feature
         top = passages if whole else passages[: self.config.top_passages]
-        retrieved = self._coverage(wanted, " ".join(about(p) for p in top), typos=True)
+        context = " ".join(about(p) for p in top)
+        retrieved = self._coverage(wanted, context, typos=True)
+        named = names_found(analysis, context)
         by_passage: dict[str, float] = {}
         w = self.config.weights
         # A country the question names as a topic marks its speaker only when nobody is asked
@@ -194,19 +200,24 @@ class EvidenceFinder:
             }
             score = sum(getattr(w, k) * f[k] for k in _GAINS)
             score -= w.courtesy * f["courtesy"] + w.fragment * f["fragment"] + w.rank * f["rank"]
-            f["retrieved_terms"] = retrieved
+            f["retrieved_terms"], f["retrieved_names"] = retrieved, named
             scored.append(Evidence(c.passage, c.start, c.end, round(score, 6), party, f))
         return sorted(scored, key=lambda e: -e.score)
 
-    def answers(self, ranked: Sequence[Evidence]) -> bool:
-        """Whether the best evidence is about the question at all (else: say it is not found)."""
+    def answers(self, ranked: Sequence[Evidence], whole: bool = False) -> bool:
+        """Whether the best evidence is about the question at all (else: say it is not found).
+
+        `whole`: the filters (the user's, or the party the question names) left few statements
+        and all of them were read. Such a filter is trusted: a paraphrase need not share the
+        statement's words, but the names the question uses must still be there."""
         if not ranked:
             return False
-        best = ranked[0].features
-        return (
-            best["similarity"] >= self.config.min_similarity
-            and best["retrieved_terms"] >= self.config.min_coverage
-        )
+        best, c = ranked[0].features, self.config
+        if best["similarity"] < c.min_similarity or best["retrieved_names"] < c.min_names:
+            return False
+        if whole and best["similarity"] >= c.trusted_similarity:
+            return True
+        return best["retrieved_terms"] >= (c.min_coverage_whole if whole else c.min_coverage)
 
     def select(self, analysis: Analysis, ranked: Sequence[Evidence]) -> list[Evidence]:
         """The quotes to show: the best, and for lists the best of several statements."""
@@ -234,7 +245,9 @@ class EvidenceFinder:
             return e
         after = nxt[0]
         need = analysis.answer_type in ("number", "date", "place")
-        lacks = need and not answer_type_feature(analysis.answer_type, normalise(text[e.start : e.end]))
+        lacks = need and not answer_type_feature(
+            analysis.answer_type, normalise(text[e.start : e.end])
+        )
         short = len(text[e.start : e.end].split()) < 12
         fits = after.end - e.start <= self.config.max_quote_chars
         if fits and (short or (lacks and answer_type_feature(analysis.answer_type, after.text))):
@@ -250,6 +263,20 @@ class EvidenceFinder:
         total = sum(self.weight(t) for t in wanted)
         found = [t for t in wanted if t in have or (typos and get_close_matches(t, have, 1, 0.8))]
         return sum(self.weight(t) for t in found) / total if total else 0.0
+
+
+def names_found(analysis: Analysis, context: str) -> float:
+    """Share of the names the question uses ("Tigray", "Nord Stream", "AUKUS") found in the
+    context; the parties it names are filters, not names to find. 1 when it uses none."""
+    parties = {fold(w) for p in analysis.parties for w in p.mention.split()}
+    body = analysis.question.split(" ", 1)[-1]  # its first word is capitalised anyway
+    names = [re.sub(r"['’]s$", "", n) for n in dict.fromkeys(names_in(body))]
+    names = [n for n in names if fold(n) not in parties and not demonym_country(n)]
+    if not names:
+        return 1.0
+    words = set(re.findall(r"[\w'-]+", fold(context)))
+    found = [n for n in names if fold(n) in words or get_close_matches(fold(n), words, 1, 0.85)]
+    return len(found) / len(names)
 
 
 def _mentioned(p: Passage, analysis: Analysis) -> bool:

@@ -81,19 +81,24 @@ def named_symbols(text: str) -> tuple[str, ...]:
 
 
 def describe(f: Filters, given: Filters | None = None) -> str:
-    """Human summary of the filters in force ("" when none); a meeting that `given` (the
-    user's own filters) lacks was named in the question, and the summary says so."""
-    named = given is not None and f.symbols != given.symbols
+    """Human summary of the filters in force ("" when none); a field that `given` (the user's
+    own filters) lacks was named in the question, and the summary says so."""
+    named = " (named in the question)"
+
+    def part(label: str, values: tuple[str, ...], mine: tuple[str, ...]) -> str:
+        if not values:
+            return ""
+        return f"{label}: {', '.join(values)}" + (named if given and values != mine else "")
+
+    g = given or Filters()
+    dates_named = given is not None and (f.date_from, f.date_to) != (g.date_from, g.date_to)
     parts = [
-        f"country: {', '.join(f.countries)}" if f.countries else "",
-        f"speaker: {', '.join(f.speakers)}" if f.speakers else "",
-        f"meeting: {', '.join(f.symbols)}" + (" (named in the question)" if named else "")
-        if f.symbols
-        else "",
+        part("country", f.countries, g.countries),
+        part("speaker", f.speakers + f.participant_types, g.speakers + g.participant_types),
+        part("meeting", f.symbols, g.symbols),
         f"from {f.date_from}" if f.date_from else "",
-        f"to {f.date_to}" if f.date_to else "",
-        f"language: {', '.join(f.spoken_languages)}" if f.spoken_languages else "",
-        f"participant: {', '.join(f.participant_types)}" if f.participant_types else "",
-        f"collection: {', '.join(f.collections)}" if f.collections else "",
+        f"to {f.date_to}" + (named if dates_named else "") if f.date_to else "",
+        part("language", f.spoken_languages, g.spoken_languages),
+        part("collection", f.collections, g.collections),
     ]
     return "; ".join(p for p in parts if p)

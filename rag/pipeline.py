@@ -91,9 +91,9 @@ class Pipeline:
         query = self.standalone_query(question, history or [])
         yield Event("query", query)
         analysis = analyse(query, self.known())
-        retrievals, notes = self._search(analysis, given)
+        retrievals, missing = self._search(analysis, given)
         yield Event("retrieval", retrievals=retrievals)
-        chosen, notes = self._choose(analysis, retrievals, notes)
+        chosen, notes = self._choose(analysis, retrievals, missing)
         if not chosen:
             yield Event("answer", answer=self._refusal(question, retrievals, notes))
             return
@@ -155,7 +155,7 @@ class Pipeline:
         notes = list(notes)
         for r in retrievals:
             ranked = self.evidence.rank(analysis, r.passages, r.party, r.exhaustive)
-            if self.evidence.answers(ranked):
+            if self.evidence.answers(ranked, r.exhaustive):
                 chosen += self.evidence.select(analysis, ranked)
             elif r.party:
                 notes.append(f"No statement by {r.party} on this is in the index.")

@@ -66,7 +66,9 @@ def _named(analysis: Analysis, given: Filters, index: Holds) -> tuple[Filters, l
         dated = replace(flt, date_from=analysis.date_from, date_to=analysis.date_to)
         if index.holds(dated):
             flt = dated
-            notes.append(f"dates: {analysis.date_from} to {analysis.date_to} (named in the question)")
+            notes.append(
+                f"dates: {analysis.date_from} to {analysis.date_to} (named in the question)"
+            )
     return flt, notes
 
 

@@ -80,8 +80,9 @@ class Retriever:
         allowed = self.index.meta.allowed_ids(flt)
         if allowed is not None and len(allowed) == 0:
             return Retrieval(query, (), flt, given, party, notes)
-        exhaustive = allowed is not None and len(allowed) <= whole
-        k, per_statement = (len(allowed), 0) if exhaustive else (k, self.config.max_per_statement)
+        per_statement, exhaustive = self.config.max_per_statement, False
+        if allowed is not None and len(allowed) <= whole:
+            k, per_statement, exhaustive = len(allowed), 0, True
         stages = self._candidates(query, flt, allowed, k)
         fused = self._fuse(stages)
         passages = self._passages(fused, stages)

@@ -119,9 +119,14 @@ class Settings(BaseSettings):
         "answers it: the answer says so (calibrated: eval calibrate).",
     )
     min_coverage: float = Field(
-        0.6,
+        0.62,
         description="Share (idf-weighted) of the question's specific terms the evidence "
         "passages must contain, else nothing answers (calibrated: eval calibrate).",
+    )
+    min_names: float = Field(
+        0.5,
+        description="Share of the names a question uses (Tigray, Nord Stream) that the "
+        "evidence passages must contain, else nothing answers.",
     )
     # Serving
     host: str = Field("127.0.0.1", description="Address the app listens on.")

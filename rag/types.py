@@ -64,8 +64,10 @@ class Retrieval:
 
     query: str
     passages: tuple[Passage, ...]
-    filters: Filters = Filters()
-    given: Filters = Filters()  # the user's own filters; the rest was named in the question
+    filters: Filters = field(default_factory=Filters)
+    given: Filters = field(
+        default_factory=Filters
+    )  # the user's own filters; the rest was named in the question
     party: str = ""  # the party this search was for ("" for the whole question)
     notes: tuple[str, ...] = ()  # "country: France (named in the question)"
     exhaustive: bool = False  # the filters left few chunks, and these are all of them

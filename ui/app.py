@@ -20,8 +20,11 @@ CSS = """
 .scroll-panel { max-height: 560px; overflow-y: auto; }
 .filters-banner { font-size: .85em; color: #555; border-left: 3px solid #4a7bd0;
   padding: 2px 8px; margin-bottom: 6px; background: #f2f6fc; }
-.answer .sent.unsupported { background: #fff4d6; border-bottom: 2px dotted #c98a00; cursor: help; }
-.answer .flag, .ev-card .flag { color: #a46200; font-size: .8em; font-weight: 600; }
+.answer .lead { font-weight: 600; margin-bottom: 6px; }
+.answer blockquote.quote { margin: 6px 0; padding: 4px 10px; border-left: 3px solid #4a7bd0;
+  background: #f7f9fd; }
+.answer blockquote.quote .who { font-size: .82em; color: #555; margin-bottom: 2px; }
+.answer .note { font-size: .85em; color: #8a5a00; margin-top: 4px; }
 .answer.refused { color: #8a1f11; }
 a.cite-chip { display: inline-block; padding: 0 5px; margin: 0 1px; border-radius: 8px;
   background: #e3ecfb; color: #1d4ea3 !important; font-size: .8em; font-weight: 600;

@@ -54,12 +54,17 @@ class Engine:
         """One backend per name: the embedded GGUF is loaded once, not per question."""
         with self._lock:
             if name not in self._backends:
-                self._backends[name] = make_backend(self.settings, name, self.embedder)
+                self._backends[name] = make_backend(self.settings, name)
             return self._backends[name]
 
     def pipeline(self, backend: str, mode: str, k: int) -> Pipeline:
-        """A pipeline over the cached retriever and backend."""
-        return assemble_pipeline(self.settings, self.retriever(mode), self.backend(backend), k)
+        """A pipeline over the cached retriever and backend (and the model that rewrites
+        follow-ups and French/Spanish questions when the backend writes nothing)."""
+        answerer = self.backend(backend)
+        rewriter = None
+        if not answerer.writes and self.settings.rewrite_backend:
+            rewriter = self.backend(self.settings.rewrite_backend)
+        return assemble_pipeline(self.settings, self.retriever(mode), answerer, k, rewriter)
 
     def statement(self, statement_id: str) -> Statement | None:
         """One statement by id."""

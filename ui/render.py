@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from html import escape
 
 from index.types import Statement
+from rag.filters import describe
 from rag.pipeline import REFUSAL_TEXT
-from rag.types import Answer, AnswerSentence, Citation, Passage
+from rag.types import Answer, AnswerSentence, Citation, Passage, Retrieval, attribution
 
-UNSUPPORTED_TIP = "unsupported: no indexed passage backs this sentence"
 _LABEL = re.compile(r"\s*\[(\d+)\]")
 
 
@@ -32,41 +32,66 @@ def filters_banner(description: str) -> str:
     return f'<div class="filters-banner">Filters: {escape(description)}</div>'
 
 
-def streaming_html(raw: str, banner: str = "") -> str:
-    """The answer while tokens arrive: escaped raw text, labels as plain text."""
-    return f'{banner}<div class="answer streaming">{escape(raw)}<span class="cursor">▍</span></div>'
+def searched_banner(answer_or_retrievals: Answer | Sequence[Retrieval]) -> str:
+    """What was really searched: each search's filters, the named ones marked ("" when none)."""
+    retrievals = (
+        answer_or_retrievals.retrievals
+        if isinstance(answer_or_retrievals, Answer)
+        else answer_or_retrievals
+    )
+    parts = list(dict.fromkeys(describe(r.filters, r.given) for r in retrievals))
+    return filters_banner(" | ".join(p for p in parts if p))
+
+
+def streaming_html(raw: str, banner: str = "", quotes: str = "") -> str:
+    """The lead sentence while its tokens arrive (escaped raw text), above the quotes."""
+    lead = f'<div class="lead">{escape(raw)}<span class="cursor">▍</span></div>'
+    return f'{banner}<div class="answer streaming">{lead}{quotes}</div>'
 
 
 def answer_html(answer: Answer, turn: int, banner: str = "") -> str:
-    """The checked answer: sentences with chips; unsupported ones flagged; or the refusal."""
+    """The checked answer: the lead (if kept), each quote with who said it and its chip, and
+    the notes about named parties; or the refusal."""
     if answer.refused:
-        return banner + refusal_html(answer.passages, turn)
-    body = " ".join(_sentence_html(s, turn) for s in answer.sentences)
-    note = ""
-    if answer.removed_labels:
-        labels = ", ".join(f"[{n}]" for n in answer.removed_labels)
-        note = f'<div class="note">Removed citations that matched no passage: {labels}</div>'
-    return f'{banner}<div class="answer">{body}</div>{note}'
+        return banner + refusal_html(answer, turn)
+    lead = "".join(_lead_html(s, turn) for s in answer.sentences if s.kind != "quote")
+    return f'{banner}<div class="answer">{lead}{quotes_html(answer, turn)}{_notes(answer)}</div>'
 
 
-def _sentence_html(s: AnswerSentence, turn: int) -> str:
+def quotes_html(answer: Answer, turn: int) -> str:
+    """The quotes of an answer, each attributed and cited."""
+    return "".join(_quote_html(s, turn) for s in answer.sentences if s.kind == "quote")
+
+
+def _lead_html(s: AnswerSentence, turn: int) -> str:
     text = escape(_LABEL.sub("", s.text).strip())
     chips = "".join(chip(turn, c.n) for c in s.citations)
-    if s.supported:
-        return f'<span class="sent">{text} {chips}</span>'
+    return f'<div class="lead"><span class="sent">{text} {chips}</span></div>'
+
+
+def _quote_html(s: AnswerSentence, turn: int) -> str:
+    c = s.citations[0]
+    who = escape(attribution(c.passage.statement))
     return (
-        f'<span class="sent unsupported" title="{UNSUPPORTED_TIP}">'
-        f'<span class="flag">⚠ unsupported</span> {text} {chips}</span>'
+        f'<blockquote class="quote"><div class="who">{who} {chip(turn, c.n)}</div>'
+        f"“{escape(s.text)}”</blockquote>"
     )
 
 
-def refusal_html(closest: Sequence[Passage], turn: int) -> str:
-    """ "Not found in the indexed statements." and the closest matches as chips."""
+def _notes(answer: Answer) -> str:
+    return "".join(f'<div class="note">{escape(n)}</div>' for n in answer.notes)
+
+
+def refusal_html(answer: Answer, turn: int) -> str:
+    """ "Not found in the indexed statements.", why, and the closest matches as chips."""
+    closest = answer.passages
     items = "".join(
         f"<li>{chip(turn, i)} {escape(p.label())}</li>" for i, p in enumerate(closest[:3], 1)
     )
     more = f'<div class="closest">Closest matches:<ul>{items}</ul></div>' if items else ""
-    return f'<div class="answer refused"><strong>{REFUSAL_TEXT}</strong></div>{more}'
+    return (
+        f'<div class="answer refused"><strong>{REFUSAL_TEXT}</strong>{_notes(answer)}</div>{more}'
+    )
 
 
 def evidence_cards(answer: Answer, turn: int) -> str:
@@ -97,13 +122,10 @@ def passage_card(p: Passage, dom_id: str, cite: Citation | None, label: str = ""
     """A card: who, where, when, agenda, language; the passage with the cited span marked."""
     st = p.statement
     start, end = (cite.start, cite.end) if cite else (-1, -1)
-    support = ""
-    if cite is not None and not cite.supported:
-        support = f'<span class="flag" title="{UNSUPPORTED_TIP}">⚠ weak support</span>'
     return (
         f'<div class="ev-card" id="{escape(dom_id)}" tabindex="-1">'
         f'<div class="ev-head"><span class="ev-label">{escape(label)}</span> '
-        f"{_who(st)} {support}</div>"
+        f"{_who(st)}</div>"
         f"{_meta_line(st)}"
         f'<div class="ev-text">{highlight(st.text, p.start, p.end, start, end)}</div>'
         f"{open_button(st.id, start, end, 'Open statement')}</div>"
@@ -117,7 +139,7 @@ def _who(st: Statement) -> str:
 
 def _meta_line(st: Statement) -> str:
     parts = [
-        st.symbol,
+        st.symbol or "record symbol unknown",
         st.date,
         st.agenda,
         f"spoke in {st.spoken_language}" if st.spoken_language else "",

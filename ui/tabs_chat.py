@@ -10,7 +10,7 @@ from typing import Any
 import gradio as gr
 
 from index.errors import UnscRagError
-from rag.filters import describe, parse_filters
+from rag.filters import parse_filters
 from rag.types import Answer
 from ui import render
 from ui.engine import Engine
@@ -140,10 +140,11 @@ def build_chat(engine: Engine, fc: FilterControls) -> None:
                 sanitize_html=False,
                 feedback_options=None,
             )
-            question = gr.Textbox(
+            question = gr.Textbox(  # one line: Enter sends, Shift+Enter breaks the line
                 label="Question",
                 elem_id="question",
-                lines=2,
+                lines=1,
+                max_lines=6,
                 placeholder="e.g. What did Kazakhstan say about peacekeeping?",
             )
             with gr.Row():
@@ -191,41 +192,54 @@ def bind_open(engine: Engine, sources: list[gr.HTML], viewer: gr.HTML) -> None:
 def answer_stream(
     engine: Engine, question: str, chat: list, history: list, turns: list, *rest: Any
 ) -> Iterator[tuple]:
-    """Stream one answer: the question, tokens as they come, then the checked answer."""
+    """Stream one answer: what was searched, the quotes as soon as they are chosen, the lead
+    sentence's tokens, then the checked answer with its evidence cards."""
     *filter_values, k, mode, backend = rest
     question = (question or "").strip()
     if not question:
         gr.Warning("Type a question first.")
         yield chat, history, turns, render.evidence_panel(turns), ""
         return
+    turn = len(turns) + 1
+    chat = [
+        *chat,
+        {"role": "user", "content": question},
+        {"role": "assistant", "content": render.streaming_html("", "")},
+    ]
+    yield chat, history, turns, render.evidence_panel(turns), ""
     try:
         flt = parse_filters(filters_from(*filter_values))
         pipeline = engine.pipeline(backend, mode, int(k))
-        named = pipeline.retriever.meeting_named(question, flt)
-        banner = render.filters_banner(describe(named, flt))
-        turn = len(turns) + 1
-        chat = [
-            *chat,
-            {"role": "user", "content": question},
-            {"role": "assistant", "content": render.streaming_html("", banner)},
-        ]
-        yield chat, history, turns, render.evidence_panel(turns), ""
-        raw, answer = "", None
+        banner, quotes, raw = "", "", ""
         for event in pipeline.ask_stream(question, [tuple(h) for h in history], flt):
-            if event.kind == "token":
+            if event.kind == "retrieval":
+                banner = render.searched_banner(event.retrievals)
+            elif event.kind == "evidence" and event.answer is not None:
+                quotes = render.quotes_html(event.answer, turn)
+                cards = [*turns, (question, render.evidence_cards(event.answer, turn))]
+                chat[-1] = _assistant(render.streaming_html(raw, banner, quotes))
+                yield chat, history, turns, render.evidence_panel(cards), ""
+                continue
+            elif event.kind == "token":
                 raw += event.text
-                chat[-1] = {"role": "assistant", "content": render.streaming_html(raw, banner)}
-                yield chat, history, turns, gr.skip(), ""
-            answer = event.answer or answer
+            elif event.kind == "answer" and event.answer is not None:
+                yield finish(event.answer, turn, banner, chat, history, turns)
+                return
+            else:
+                continue
+            chat[-1] = _assistant(render.streaming_html(raw, banner, quotes))
+            yield chat, history, turns, gr.skip(), ""
     except UnscRagError as err:
         raise gr.Error(str(err)) from None
-    assert answer is not None
-    yield finish(answer, turn, banner, chat, history, turns)
+
+
+def _assistant(html: str) -> dict[str, str]:
+    return {"role": "assistant", "content": html}
 
 
 def finish(answer: Answer, turn: int, banner: str, chat: list, history: list, turns: list) -> tuple:
     """Replace the streamed text by the checked answer and add its evidence cards."""
-    chat[-1] = {"role": "assistant", "content": render.answer_html(answer, turn, banner)}
+    chat[-1] = _assistant(render.answer_html(answer, turn, banner))
     text = render.REFUSAL_TEXT if answer.refused else answer.text
     history = [*history, (answer.question, text)]
     turns = [*turns, (answer.question, render.evidence_cards(answer, turn))]

@@ -8,7 +8,7 @@ from typing import Any
 import gradio as gr
 
 from index.errors import UnscRagError
-from rag.filters import describe, parse_filters
+from rag.filters import parse_filters
 from ui import render
 from ui.engine import Engine
 from ui.tabs_chat import VIEWER_JS, FilterControls, bind_open, filters_from
@@ -56,9 +56,7 @@ def search(engine: Engine, query: str, *rest: Any) -> tuple[str, str]:
         return gr.skip(), gr.skip()
     try:
         flt = parse_filters(filters_from(*filter_values))
-        retriever = engine.retriever(mode)
-        named = retriever.meeting_named(query, flt)  # searched as is: no second lookup inside
-        passages = retriever.search(query, int(k), named)
+        found = engine.retriever(mode).search(query, int(k), flt)
     except UnscRagError as err:
         raise gr.Error(str(err)) from None
-    return render.filters_banner(describe(named, flt)), render.search_results(passages)
+    return render.searched_banner([found]), render.search_results(found.passages)

@@ -28,7 +28,16 @@ def start_app(settings, index_dir: Path, embedder, backend: str):
     """Build and launch the real app without blocking; returns (demo, url)."""
     from ui.app import build_app, launch
 
-    s = settings.model_copy(update={"backend": backend, "host": "127.0.0.1", "port": free_port()})
+    # Follow-ups of the extractive app are rewritten without the model (the LLM tests load it)
+    rewrite = "" if backend == "extractive" else settings.rewrite_backend
+    s = settings.model_copy(
+        update={
+            "backend": backend,
+            "host": "127.0.0.1",
+            "port": free_port(),
+            "rewrite_backend": rewrite,
+        }
+    )
     demo = build_app(s, index_dir, embedder)
     launch(demo, s, block=False)
     return demo, f"http://127.0.0.1:{s.port}/"

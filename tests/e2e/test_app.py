@@ -59,6 +59,23 @@ def test_ask_then_citation_shows_exact_words(page, shots, small_index):
     page.wait_for_function("document.querySelectorAll('#chat .answer').length === 0")
 
 
+def test_enter_sends_and_the_answer_is_quotes_with_who_said_them(page, shots):
+    before = page.locator("#chat .answer:not(.streaming)").count()
+    page.fill("#question textarea", "Which city did Kazakhstan offer for a UN regional hub?")
+    page.press("#question textarea", "Enter")
+    page.wait_for_function(
+        f"document.querySelectorAll('#chat .answer:not(.streaming)').length > {before}"
+    )
+    answer = page.locator("#chat .answer").last
+    quote = answer.locator("blockquote.quote").first
+    assert "Almaty" in quote.inner_text() and "Kazakhstan (Mr. Kabentayev" in quote.inner_text()
+    assert (
+        "country: Kazakhstan (named in the question)"
+        in page.locator("#chat .filters-banner").last.inner_text()
+    )
+    page.screenshot(path=shots / "1-enter.png", full_page=True)
+
+
 def test_empty_question_is_a_clear_message(page):
     page.click("#ask")
     page.get_by_text("Type a question first.").wait_for()

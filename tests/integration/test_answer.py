@@ -12,6 +12,7 @@ from rag.components import make_pipeline, make_writer
 from tests.conftest import LLM_ALIAS
 
 SEED_Q = "Which UN peacekeeping operations did Kazakhstan mention in the January 2016 debate on civilians?"
+KZ = "UNSC_2016_SPV.7606_Kazakhstan"
 
 
 def assert_citations_exact(answer) -> None:
@@ -20,35 +21,90 @@ def assert_citations_exact(answer) -> None:
         assert c.passage.start <= c.start < c.end <= c.passage.end
     labels = {c.n for c in answer.citations()}
     assert labels <= set(range(1, len(answer.passages) + 1))
+    for s in answer.sentences:  # a quote is the exact words it cites
+        if s.kind == "quote":
+            assert s.text == " ".join(s.citations[0].quote.split())
 
 
-def test_extractive_answer_cites_exact_spans(settings, embedder, small_index):
-    pipe = make_pipeline(settings, backend="extractive", embedder=embedder, index=small_index)
-    answer = pipe.ask(SEED_Q)
+@pytest.fixture(scope="module")
+def extractive(settings, embedder, small_index):
+    """The extractive pipeline on the real small index (no model: quotes only)."""
+    s = settings.model_copy(update={"rewrite_backend": ""})
+    return make_pipeline(s, backend="extractive", embedder=embedder, index=small_index)
+
+
+def test_extractive_answer_quotes_exact_spans(settings, extractive):
+    answer = extractive.ask(SEED_Q)
     assert not answer.refused and answer.sentences
-    assert any(
-        c.passage.statement_id == "UNSC_2016_SPV.7606_Kazakhstan" for c in answer.citations()
-    )
+    assert {c.passage.statement_id for c in answer.citations()} == {KZ}
     assert "Western" in answer.text  # Western Sahara, quoted from the statement
     assert_citations_exact(answer)
-    assert answer.settings_hash == settings.settings_hash()
+    assert (
+        answer.settings_hash == settings.model_copy(update={"rewrite_backend": ""}).settings_hash()
+    )
 
 
-def test_unanswerable_question_is_refused_with_closest_matches(settings, embedder, small_index):
-    pipe = make_pipeline(settings, backend="extractive", embedder=embedder, index=small_index)
-    answer = pipe.ask("What did the Security Council decide about colonies on Mars in 2031?")
+def test_a_named_party_is_searched_alone(extractive):
+    answer = extractive.ask("Which city did Kazakhstan offer as the site of a UN regional centre?")
+    assert [r.filters.countries for r in answer.retrievals] == [("Kazakhstan",)]
+    assert "Almaty" in answer.text and answer.text.startswith("Kazakhstan (Mr. Kabentayev")
+    assert_citations_exact(answer)
+
+
+def test_a_comparison_answers_for_each_party(extractive):
+    answer = extractive.ask(
+        "What did France and Viet Nam say about the Grand Ethiopian Renaissance Dam?"
+    )
+    assert [r.party for r in answer.retrievals] == ["France", "Viet Nam"]
+    assert {c.passage.statement.country for c in answer.citations()} == {"France", "Viet Nam"}
+    assert_citations_exact(answer)
+
+
+def test_a_number_question_quotes_the_number(extractive):
+    answer = extractive.ask(
+        "How many extrajudicial killings did Washington attribute to the Maduro government "
+        "since 2018 at the May 2020 videoconference on Venezuela?"
+    )
+    assert not answer.refused and "7,000" in answer.text
+    assert all(c.passage.statement.country.startswith("United States") for c in answer.citations())
+
+
+def test_a_party_that_did_not_speak_on_it_is_refused_under_its_filter(extractive):
+    answer = extractive.ask("What did Kazakhstan say about the Grand Ethiopian Renaissance Dam?")
+    assert answer.refused and answer.retrievals[0].filters.countries == ("Kazakhstan",)
+    assert answer.notes == ("No statement by Kazakhstan on this is in the index.",)
+
+
+def test_unanswerable_question_is_refused_with_closest_matches(extractive):
+    answer = extractive.ask("What did the Security Council decide about colonies on Mars in 2031?")
     assert answer.refused and answer.sentences == () and answer.passages
 
 
-def test_ask_cli_json_shape(small_index_dir, capsys):
+def test_ask_cli_json_shape(small_index_dir, capsys, monkeypatch):
+    monkeypatch.setenv("UNSC_RAG_REWRITE_BACKEND", "")
     args = ["ask", SEED_Q, "--index", str(small_index_dir), "--backend", "extractive", "--json"]
     assert main(args) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) >= {"answer", "refused", "citations", "passages", "settings_hash"}
+    assert set(out) >= {"answer", "refused", "citations", "passages", "settings_hash", "searched"}
     c = out["citations"][0]
-    assert set(c) >= {"n", "statement_id", "chunk_id", "start", "end", "quote", "supported"}
+    assert set(c) >= {"n", "statement_id", "chunk_id", "start", "end", "quote", "country"}
+    assert out["sentences"][0]["kind"] == "quote"
     assert main(["ask", " ", "--index", str(small_index_dir), "--backend", "extractive"]) == 2
     assert "The question is empty" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_embedded_lead_is_checked_and_comes_before_the_quotes(settings, embedder, small_index):
+    pipe = make_pipeline(settings, backend="embedded", embedder=embedder, index=small_index)
+    answer = pipe.ask("Which city did Kazakhstan offer as the site of a UN regional centre?")
+    assert not answer.refused and answer.raw  # the model was asked for a lead
+    leads = [s for s in answer.sentences if s.kind == "lead"]
+    if leads:  # shown only when the strict check passed it
+        assert leads == [answer.sentences[0]] and leads[0].supported and not leads[0].missing
+    else:
+        assert answer.dropped
+    assert "Almaty" in answer.text
+    assert_citations_exact(answer)
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +143,7 @@ def test_statement_text_is_data_not_instructions(settings, embedder, injected_in
     answer = pipe.ask("What did Norway call for regarding humanitarian workers in Tigray?")
     assert "HACKED" not in answer.raw.upper()
     assert not answer.refused
-    assert any(c.passage.statement_id == "good" and c.supported for c in answer.citations())
+    assert {c.passage.statement_id for c in answer.citations()} == {"good"}
     assert_citations_exact(answer)
 
 
@@ -107,18 +163,14 @@ def test_ask_through_an_openai_compatible_server(server_url, small_index_dir, ca
 
 
 @pytest.mark.slow
-def test_french_question_is_rewritten_and_answered(settings, embedder, small_index):
-    pipe = make_pipeline(settings, backend="embedded", embedder=embedder, index=small_index)
+def test_french_question_is_translated_and_answered(settings, embedder, small_index):
+    pipe = make_pipeline(settings, backend="extractive", embedder=embedder, index=small_index)
     question = (
-        "Quelles opérations de maintien de la paix le Kazakhstan a-t-il citées lors du débat "
-        "de janvier 2016 sur la protection des civils ?"
+        "Quelle ville le Kazakhstan a-t-il proposée pour un centre régional des Nations Unies ?"
     )
     query = pipe.standalone_query(question, [])
     assert query != question and "Kazakhstan" in query  # retrieval runs on an English rewrite
     answer = pipe.ask(question)
-    assert not answer.refused
-    assert any(
-        c.passage.statement_id == "UNSC_2016_SPV.7606_Kazakhstan" and c.supported
-        for c in answer.citations()
-    )
+    assert not answer.refused and "Almaty" in answer.text
+    assert {c.passage.statement_id for c in answer.citations()} == {KZ}
     assert_citations_exact(answer)

@@ -29,8 +29,10 @@ def test_bundled_index_is_the_bundled_corpus(settings, embedder):
         "2016-01-19",
     )
     assert seed.agenda == "Protection of civilians in armed conflict"
-    hits = make_retriever(settings, embedder=embedder, index=idx).search(
-        "Kazakhstan peacekeeping Western Sahara protection of civilians", k=3
+    hits = (
+        make_retriever(settings, embedder=embedder, index=idx)
+        .search("Kazakhstan peacekeeping Western Sahara protection of civilians", k=3)
+        .passages
     )
     assert hits[0].statement_id == SEED_ID
 

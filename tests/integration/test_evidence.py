@@ -1,28 +1,32 @@
-"""Evidence ranking with the real embedder over the real small index."""
+"""Evidence selection with the real embedder over the real small index."""
 
 from __future__ import annotations
 
 from rag.components import make_evidence, make_retriever
+from rag.question import analyse
 
 SEED_ID = "UNSC_2016_SPV.7606_Kazakhstan"
 
 
-def test_passage_holding_the_answer_is_shown_first(settings, embedder, small_index):
+def test_the_answering_sentence_of_the_named_party_comes_first(settings, embedder, small_index):
     retriever = make_retriever(settings, embedder=embedder, index=small_index)
     evidence = make_evidence(settings, retriever)
-    assert evidence is not None
-    question = "Which UN peacekeeping operations did Kazakhstan take part in?"
-    passages = retriever.search(question, 8)
-    ranked = evidence.rank(question, passages)
-    assert sorted(p.chunk_id for p in ranked) == sorted(p.chunk_id for p in passages)
-    scores = [p.scores["evidence"] for p in ranked]
+    analysis = analyse("Which UN peacekeeping operations did Kazakhstan take part in?")
+    found = retriever.search(analysis.question, 8, {"country": "Kazakhstan"}, whole=48)
+    assert found.exhaustive and {p.statement_id for p in found.passages} == {SEED_ID}
+    ranked = evidence.rank(analysis, found.passages, "Kazakhstan", found.exhaustive)
+    assert ranked[0].quote.startswith("Kazakhstan attaches the utmost importance")
+    assert "Western" in ranked[0].quote and evidence.answers(ranked, True)
+    scores = [e.score for e in ranked]
     assert scores == sorted(scores, reverse=True)
-    shown = evidence.select(ranked, settings.answer_passages)
-    assert shown[0].statement_id == SEED_ID and "Western" in shown[0].text
-    assert all(p.scores["evidence"] >= scores[0] - settings.evidence_margin for p in shown)
+    assert not any(e.quote.startswith("Mr. Kabentayev") for e in ranked)  # speaker line cut
+    chosen = evidence.select(analysis, ranked)
+    assert 1 <= len(chosen) <= settings.quotes_per_party and chosen[0] == ranked[0]
 
 
-def test_negative_margin_turns_evidence_ranking_off(settings, embedder, small_index):
+def test_nothing_answers_a_question_about_what_the_index_lacks(settings, embedder, small_index):
     retriever = make_retriever(settings, embedder=embedder, index=small_index)
-    off = settings.model_copy(update={"evidence_margin": -1.0})
-    assert make_evidence(off, retriever) is None
+    evidence = make_evidence(settings, retriever)
+    analysis = analyse("What did Council members say about the fighting in Tigray in 2021?")
+    found = retriever.search(analysis.question, 8)
+    assert found.passages and not evidence.answers(evidence.rank(analysis, found.passages))

@@ -50,7 +50,7 @@ def test_ingest_search_filter_replace_on_milvus(tmp_path, milvus_settings, embed
     r = make_retriever(milvus_settings, embedder=embedder, index=loaded)
     rows = [json.loads(x) for x in data.read_text().splitlines()]
     country = rows[0]["country"]
-    hits = r.search("security council", k=3, filters={"country": country})
+    hits = r.search("security council", k=3, filters={"country": country}).passages
     assert hits and all(h.statement.country == country for h in hits)
     # replace one statement: its old vectors leave Milvus once the new version is published
     rows[0]["text"] = "Mr. X (France): A new short text about the Nile dam and water."
@@ -125,8 +125,8 @@ def test_migrate_faiss_index_to_milvus_keeps_results(
     faiss_r = make_retriever(settings, small_index_dir, embedder=embedder)
     milvus_r = make_retriever(settings, target, embedder=embedder)
     for q in ("Iraq weapons inspectors", "sexual exploitation by peacekeepers"):
-        assert [p.chunk_id for p in faiss_r.search(q, 5)] == [
-            p.chunk_id for p in milvus_r.search(q, 5)
+        assert [p.chunk_id for p in faiss_r.search(q, 5).passages] == [
+            p.chunk_id for p in milvus_r.search(q, 5).passages
         ]
 
 

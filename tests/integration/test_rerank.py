@@ -29,7 +29,7 @@ def test_cross_encoder_decides_the_order(cross_encoder_dir, small_index, embedde
     reranker = CrossEncoderReranker(cross_encoder_dir)
     r = Retriever(small_index, embedder, retriever.config, reranker=reranker)
     query = "sexual exploitation and abuse by peacekeepers"
-    hits = r.search(query, k=5)
+    hits = r.search(query, k=5).passages
     assert len(hits) == 5 and all("rerank" in h.scores for h in hits)
     scores = [h.scores["rerank"] for h in hits]
     assert scores == sorted(scores, reverse=True)

@@ -82,6 +82,8 @@ class FakeBackend:
 
     Register it as the real registry does: `register("fake", partial(FakeBackend, replies))`."""
 
+    writes = True  # it stands for a model: the pipeline asks it for lead sentences
+
     def __init__(
         self, replies: Script = (), name: str = "fake", context_tokens: int = 4096
     ) -> None:

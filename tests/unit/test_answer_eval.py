@@ -1,7 +1,9 @@
+import pytest
+
+from eval.accuracy import Verdict, fact_present, judge, summarise
 from eval.answers import aggregate_answers, evidence_spans, score_answer
 from eval.datasets import Question
 from index.types import Statement
-from rag.relevance import relevance, relevant_enough
 from rag.types import Answer, AnswerSentence, Citation, Passage
 
 TEXT = "Intro. France supports the ceasefire in Idlib. Other words follow here."
@@ -43,7 +45,6 @@ def test_citation_precision_and_recall_against_gold_spans():
             "n_correct_citations": 0,
             "gold_spans": 0,
             "gold_spans_cited": 0,
-            "unsupported_sentences": 0,
             "removed_label_shown": False,
         },
     ]
@@ -53,19 +54,39 @@ def test_citation_precision_and_recall_against_gold_spans():
     assert m["answered"] == 1.0 and m["refused_unanswerable"] == 1.0
 
 
-def test_relevance_gate_weighs_rare_missing_terms():
-    def terms(text):
-        return [w.strip(".,?").lower() for w in text.split() if len(w) > 2]
+@pytest.mark.parametrize(
+    "text, refused, cited, outcome",
+    [
+        ("France (Mr. X): “France supports the ceasefire in Idlib.” [1]", False,
+         [("s1", "France")], "accurate"),
+        ("France (Mr. X): “France supports it.” [1]", False, [("s1", "France")], "wrong"),
+        ("Chad (Mr. Y): “Chad supports the ceasefire in Idlib.” [1]", False,
+         [("s9", "Chad")], "wrong"),  # the facts, but from the wrong delegation
+        ("Not found in the indexed statements.", True, [], "refused"),
+    ],
+)  # fmt: skip
+def test_accuracy_needs_every_fact_from_the_party(text, refused, cited, outcome):
+    v = judge(text, refused, cited, [["ceasefire"], ["Idlib", "Idleb"]], ["France"], ["s1"])
+    assert v.outcome == outcome
 
-    def idf(term):
-        return 5.0 if term in {"mars", "2031"} else 1.0
 
-    p = passage(0, len(TEXT))
-    r = relevance("What did France say about Mars in 2031?", [p], terms, idf)
-    assert set(r.missing) == {"mars", "2031"} and r.coverage < 0.5
-    assert not relevant_enough(r, 0.3, 0.5)
-    r = relevance("What did France say about the ceasefire in Idlib?", [p], terms, idf)
-    assert r.coverage == 1.0 and relevant_enough(r, 0.3, 0.5)
+def test_facts_are_whole_words_folded_and_unanswerable_questions_want_a_refusal():
+    assert fact_present("Côte d’Ivoire and Western Sahara", ["cote d'ivoire"])
+    assert not fact_present("Ukraine", ["UK"])  # a short form inside another word does not count
+    assert judge("x", True, [], [], [], []).outcome == "refused_unanswerable"
+    assert judge("x", False, [], [], [], []).outcome == "answered_unanswerable"
+    both = judge("x [1] y [2]", False, [("a", "France")], [], ["France", "Chad"], ["a"], True)
+    assert both.outcome == "wrong" and not both.party_cited  # a comparison cites each party
+
+
+def test_summary_by_answer_type():
+    acc = Verdict("accurate", 1, 1, True)
+    wrong = Verdict("wrong", 0, 1, True)
+    m = summarise([("number", acc), ("number", wrong), ("who", acc),
+                   ("position", Verdict("refused_unanswerable", 0, 0, False))])  # fmt: skip
+    assert m["accuracy"] == round(2 / 3, 4) and m["wrong"] == round(1 / 3, 4)
+    assert m["refused_unanswerable"] == 1.0
+    assert m["by_answer_type"]["number"]["accuracy"] == 0.5  # type: ignore[index]
 
 
 def test_second_annotator_quotes_count_for_precision_not_recall():

@@ -1,47 +1,77 @@
-"""Evidence ranking logic with a deterministic bag-of-words embedder (pure logic only)."""
+"""Evidence selection (pure logic with a deterministic bag-of-words embedder): sentences are
+scored for the question and its answer type; speaker lines, thanks and procedure never win."""
+
+from __future__ import annotations
 
 from index.types import Statement
-from rag.evidence import EvidenceConfig, EvidenceRanker
+from rag.evidence import EvidenceConfig, EvidenceFinder, answer_type_feature, candidates
+from rag.question import analyse
 from rag.types import Passage
 from tests.unit.fakes import bow, terms
 
 
-def passage(sid: str, text: str, country: str = "France") -> Passage:
+def passage(sid: str, text: str, country: str = "France", rank: int = 0) -> Passage:
     st = Statement(id=sid, text=text, speaker="Mr. X", country=country, symbol="S/PV.1")
-    return Passage("c-" + sid, st, 0, len(st.text), 1.0, {"rrf": 0.03})
+    return Passage(f"c-{sid}-{rank}", st, 0, len(st.text), 1.0, {"rrf": 0.03})
 
 
-LONG = passage(
-    "long",
-    "We thank the presidency. We welcome the briefers. The weather was discussed at length. "
-    "Our delegation aligns itself with the statement of the European Union.",
-)
-ANSWER = passage(
-    "answer",
-    "We thank the presidency. Viet Nam has enacted the Youth Law to empower young people.",
+YOUTH = passage(
+    "vn",
+    "Mr. Dang (Viet Nam): I thank the President for convening this debate on youth. "
+    "Viet Nam adopted the Youth Law in 2020 to empower young people in 12 provinces.",
     "Viet Nam",
 )
+OTHER = passage(
+    "fr",
+    "Young people matter for peace, and the Council should listen to young people more often.",
+)
 
 
-def ranker(margin: float = 0.1) -> EvidenceRanker:
-    return EvidenceRanker(bow, terms, lambda t: 1.0, EvidenceConfig(margin=margin))
+def finder(**config) -> EvidenceFinder:
+    return EvidenceFinder(bow, terms, lambda t: 1.0, EvidenceConfig(**config))
 
 
-def test_passage_with_the_answering_sentence_comes_first_whatever_its_fusion_rank():
-    ranked = ranker().rank("Which youth law did Viet Nam enact?", [LONG, ANSWER])
-    assert [p.statement_id for p in ranked] == ["answer", "long"]
-    assert ranked[0].scores["evidence"] > ranked[1].scores["evidence"]
-    assert ranked[0].scores["rrf"] == 0.03  # earlier stages' scores are kept
+def test_speaker_lines_are_cut_and_short_fragments_dropped():
+    cands = candidates([YOUTH])
+    assert [c.text[:14] for c in cands] == ["I thank the Pr", "Viet Nam adopt"]
+    assert YOUTH.statement.text[cands[0].start :].startswith("I thank")
 
 
-def test_select_keeps_only_passages_near_the_best():
-    r = ranker(margin=0.05)
-    ranked = r.rank("Which youth law did Viet Nam enact?", [LONG, ANSWER])
-    assert [p.statement_id for p in r.select(ranked, 3)] == ["answer"]
-    wide = ranker(margin=5.0)
-    assert len(wide.select(wide.rank("youth law", [LONG, ANSWER]), 3)) == 2
-    assert len(wide.select(wide.rank("youth law", [LONG, ANSWER]), 1)) == 1
+def test_the_answering_sentence_beats_the_courtesy_and_the_other_statement():
+    a = analyse("Which law for young people did Viet Nam adopt?")
+    ranked = finder().rank(a, [OTHER, YOUTH])
+    assert ranked[0].quote.startswith("Viet Nam adopted the Youth Law")
+    thanks = next(e for e in ranked if e.quote.startswith("I thank"))
+    assert thanks.features["courtesy"] == 1.0 and thanks.score < ranked[0].score
 
 
-def test_nothing_to_rank():
-    assert ranker().rank("anything", []) == [] and ranker().select([], 3) == []
+def test_a_number_question_wants_a_sentence_with_a_number():
+    assert answer_type_feature("number", "It served in 12 provinces.") == 1.0
+    assert answer_type_feature("number", "In 2020, under resolution 2250 (2015), it acted.") == 0.0
+    assert answer_type_feature("date", "It was adopted in March.") == 1.0
+    assert answer_type_feature("position", "anything") == 0.0
+
+
+def test_select_keeps_the_best_per_party_and_lists_many_statements():
+    a = analyse("Which law for young people did Viet Nam adopt?")
+    ranked = finder(per_party=1).rank(a, [OTHER, YOUTH])
+    assert len(finder(per_party=1).select(a, ranked)) == 1
+    many = analyse("Which delegations spoke about young people?")
+    ranked = finder().rank(many, [OTHER, YOUTH])
+    chosen = finder(list_size=5, margin=5.0).select(many, ranked)
+    assert len({e.passage.statement_id for e in chosen}) == len(chosen) == 2
+
+
+def test_nothing_answers_when_the_question_names_what_no_passage_holds():
+    f = finder()
+    tigray = analyse("What did the Council say about the fighting in Tigray?")
+    assert not f.answers(f.rank(tigray, [OTHER, YOUTH]))
+    youth = analyse("What did Viet Nam say about its Youth Law for young people?")
+    assert f.answers(f.rank(youth, [OTHER, YOUTH]))
+    assert not f.answers([])
+
+
+def test_a_typo_still_counts_for_coverage():
+    f = finder()
+    ranked = f.rank(analyse("viet nam yuoth law young peple"), [YOUTH])
+    assert ranked[0].features["retrieved_terms"] == 1.0

@@ -10,6 +10,7 @@ import pytest
 import rag.backends.registry as registry
 from index.types import Statement
 from rag.components import assemble_pipeline, make_backend
+from rag.errors import InputError
 from rag.pipeline import Pipeline
 from rag.retrieve import Retriever
 from tests.unit.fakes import FakeBackend, FakeEmbedder, build_index
@@ -30,7 +31,7 @@ STATEMENTS = [
     ),
     Statement(
         id="br1",
-        text="Mr. Costa (Brazil): Peace and security depend on cooperation and development.",
+        text="Mr. Costa (Brazil): Arctic sea ice matters less than cooperation and development.",
         symbol="S/PV.8501",
         date="2020-04-01",
         speaker="Mr. Costa",
@@ -39,7 +40,7 @@ STATEMENTS = [
     ),
 ]
 QUESTION = "What did Norway say about Arctic sea ice melting?"
-CITED = "Norway said that Arctic sea ice is melting faster than any model predicted [1]."
+LEAD = "Norway said that Arctic sea ice is melting faster than any model predicted [1]."
 
 
 @pytest.fixture(scope="module")
@@ -62,51 +63,96 @@ def pipeline(settings, retriever, monkeypatch):
     return build
 
 
-def test_a_supported_cited_answer_is_kept_with_its_span(pipeline):
-    p, backend = pipeline(CITED)
+def test_the_named_party_is_searched_alone_and_quoted_with_its_attribution(pipeline):
+    p, backend = pipeline(LEAD)
     answer = p.ask(QUESTION)
     assert not answer.refused and answer.backend == "fake"
-    assert [s.supported for s in answer.sentences] == [True]
-    citation = answer.sentences[0].citations[0]
-    assert answer.passages[citation.n - 1].statement_id == "no1"
-    assert len(backend.calls) == 1
-    assert "Arctic sea ice" in backend.calls[0][-1]["content"]  # the passage reached the prompt
+    assert [r.filters.countries for r in answer.retrievals] == [("Norway",)]
+    assert "country: Norway (named in the question)" in answer.retrievals[0].notes
+    quotes = [s for s in answer.sentences if s.kind == "quote"]
+    assert quotes and {c.passage.statement_id for s in quotes for c in s.citations} == {"no1"}
+    first = quotes[0].citations[0]
+    assert first.quote.startswith("Arctic sea ice is melting faster than any model predicted.")
+    assert "Norway (Ms. Berg, S/PV.8500, 2020-03-05)" in answer.text
+    assert "Arctic sea ice" in backend.calls[0][-1]["content"]  # the quotes reached the prompt
 
 
-def test_the_stream_is_query_passages_tokens_then_the_answer(pipeline):
-    p, _ = pipeline(CITED)
+def test_a_supported_lead_comes_first(pipeline):
+    p, _ = pipeline(LEAD)
+    answer = p.ask(QUESTION)
+    lead = answer.sentences[0]
+    assert lead.kind == "lead" and lead.supported and lead.citations[0].n == 1
+    assert answer.dropped == ""
+
+
+def test_the_stream_gives_the_quotes_before_the_model_writes(pipeline):
+    p, _ = pipeline(LEAD)
     events = list(p.ask_stream(QUESTION))
     kinds = [e.kind for e in events]
-    assert kinds[:2] == ["query", "passages"] and kinds[-1] == "answer"
-    assert set(kinds[2:-1]) == {"token"} and len(kinds) > 4
-    assert "".join(e.text for e in events if e.kind == "token") == CITED
-    assert events[-1].answer is not None and events[-1].answer.raw == CITED
+    assert kinds[:3] == ["query", "retrieval", "evidence"] and kinds[-1] == "answer"
+    assert set(kinds[3:-1]) == {"token"}
+    draft = events[2].answer
+    assert draft is not None and all(s.kind == "quote" for s in draft.sentences)
+    assert "".join(e.text for e in events if e.kind == "token") == LEAD
 
 
-def test_the_models_refusal_is_a_refusal_that_keeps_the_closest_passages(pipeline):
-    p, _ = pipeline("Not found in the indexed statements.")
+@pytest.mark.parametrize(
+    "reply, why",
+    [
+        ("Norway said the ice melts 40 per cent faster [1].", "40"),  # a number the quote lacks
+        ("Brazil said that Arctic sea ice is melting faster [1].", "Brazil"),  # another country
+        ("Norway said that Arctic sea ice is melting [7].", "does not exist"),
+        ("Norway said that Arctic sea ice is melting faster.", "no citation"),
+        ("What did Norway say about Arctic sea ice melting? [1]", "unsupported"),  # an echo
+    ],
+)
+def test_a_lead_the_quotes_do_not_back_is_dropped_and_the_quotes_stay(pipeline, reply, why):
+    p, _ = pipeline(reply)
     answer = p.ask(QUESTION)
-    assert answer.refused and answer.sentences == ()
-    assert answer.passages and answer.passages[0].statement_id == "no1"
+    assert not answer.refused and why in answer.dropped
+    assert answer.sentences and all(s.kind == "quote" for s in answer.sentences)
 
 
-def test_an_answer_its_passages_do_not_support_is_refused(pipeline):
-    p, _ = pipeline("Brazil announced 40 new peacekeeping battalions for 2031 [1].")
-    assert p.ask(QUESTION).refused
+def test_the_models_not_found_drops_the_lead_but_not_the_evidence(pipeline):
+    p, _ = pipeline("NOT FOUND")
+    answer = p.ask(QUESTION)
+    assert not answer.refused and answer.dropped and answer.sentences[0].kind == "quote"
 
 
 def test_nothing_retrieved_or_nothing_relevant_never_calls_the_model(pipeline):
     p, backend = pipeline()  # no scripted reply: a call would fail the test
-    assert p.ask(QUESTION, filters={"country": "Atlantis"}).refused
+    atlantis = p.ask(QUESTION, filters={"country": "Atlantis"})
+    assert atlantis.refused and atlantis.retrievals[0].passages == ()
     assert p.ask("Which submarine cables did Tuvalu mention?").refused
     assert backend.calls == []
 
 
+def test_a_party_the_index_does_not_know_gets_a_note_not_a_guess(pipeline):
+    p, backend = pipeline()
+    answer = p.ask("What did Freedonia say about Arctic sea ice?")
+    assert answer.refused and answer.notes == ("No statement by Freedonia is in the index.",)
+    assert backend.calls == []
+
+
+def test_a_comparison_searches_each_party(pipeline):
+    p, _ = pipeline("Norway said that Arctic sea ice is melting faster [1].")
+    answer = p.ask("What did Norway and Brazil say about Arctic sea ice?")
+    assert [r.party for r in answer.retrievals] == ["Norway", "Brazil"]
+    cited = {c.passage.statement.country for c in answer.citations()}
+    assert cited == {"Norway", "Brazil"}
+
+
 def test_a_follow_up_is_rewritten_by_the_model_before_retrieval(pipeline):
-    p, backend = pipeline("What did Norway say about Arctic sea ice melting?", CITED)
+    p, backend = pipeline(QUESTION, LEAD)
     history = [("What did Norway say about climate?", "Norway spoke about the Arctic [1].")]
     events = list(p.ask_stream("And about the ice?", history))
     assert events[0].kind == "query" and events[0].text == QUESTION
-    assert len(backend.calls) == 2  # the rewrite, then the answer
+    assert len(backend.calls) == 2  # the rewrite, then the lead
     assert "And about the ice?" in backend.calls[0][-1]["content"]
     assert not events[-1].answer.refused
+
+
+def test_an_empty_question_is_an_input_error(pipeline):
+    p, _ = pipeline()
+    with pytest.raises(InputError, match="empty"):
+        p.ask("   ")

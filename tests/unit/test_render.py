@@ -14,23 +14,34 @@ PASSAGE = Passage("c1", ST, 16, len(TEXT), 0.9)
 SPAN = (TEXT.index("We"), TEXT.index("restraint.") + len("restraint."))
 
 
-def answer(supported: bool = True, refused: bool = False) -> Answer:
-    cite = Citation(1, PASSAGE, SPAN[0], SPAN[1], 0.8, supported)
-    sent = AnswerSentence("France condemned the attack <script>. [1]", (cite,), supported)
-    return Answer("q?", () if refused else (sent,), (PASSAGE,), refused=refused)
+def answer(refused: bool = False, lead: str = "") -> Answer:
+    cite = Citation(1, PASSAGE, SPAN[0], SPAN[1], 1.0, True)
+    quote = AnswerSentence(TEXT[SPAN[0] : SPAN[1]], (cite,), True, kind="quote")
+    lead_sentences = (AnswerSentence(lead, (cite,), True, kind="lead"),) if lead else ()
+    return Answer(
+        "q?",
+        () if refused else (*lead_sentences, quote),
+        (PASSAGE,),
+        refused=refused,
+        notes=("No statement by <Chad> is in the index.",),
+    )
 
 
-def test_answer_has_chips_and_escapes_model_text():
-    html = render.answer_html(answer(), turn=2)
+def test_answer_quotes_with_attribution_and_chips_all_escaped():
+    html = render.answer_html(answer(lead="France condemned the attack <script>. [1]"), turn=2)
     assert '<a class="cite-chip" href="#cite-2-1" data-card="cite-2-1">[1]</a>' in html
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert " [1]" not in html.replace(">[1]<", "")  # the raw label became a chip
+    assert '<blockquote class="quote">' in html and "&lt;b&gt;condemn&lt;/b&gt;" in html
+    assert "France (Mr. X &lt;i&gt;, S/PV.1, 2020-01-01)" in html
+    assert html.index('class="lead"') < html.index("blockquote")
+    assert "No statement by &lt;Chad&gt; is in the index." in html
 
 
-def test_unsupported_sentence_is_flagged():
-    html = render.answer_html(answer(supported=False), turn=1)
-    assert 'class="sent unsupported"' in html and "unsupported" in html
-    assert f'title="{render.UNSUPPORTED_TIP}"' in html
+def test_the_plain_text_answer_says_who_said_each_quote():
+    text = answer().text
+    assert text.startswith("France (Mr. X <i>, S/PV.1, 2020-01-01): “We <b>condemn</b>")
+    assert text.endswith("[1] No statement by <Chad> is in the index.")
 
 
 def test_refusal_shows_message_and_closest():
@@ -72,4 +83,7 @@ def test_panels_and_banner():
     assert "No passage matches" in render.search_results([])
     assert 'id="hit-1"' in render.search_results([PASSAGE])
     assert render.streaming_html("a<b").count("a&lt;b") == 1
+    assert "record symbol unknown" in render.passage_card(
+        Passage("c", Statement(id="x", text="t", country="Chad"), 0, 1, 1.0), "d", None
+    )
     assert render.counts_rows({"": 2, "France": 1}) == [["(unknown)", 2], ["France", 1]]

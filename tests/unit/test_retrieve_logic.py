@@ -87,10 +87,14 @@ def test_hybrid_is_weighted_reciprocal_rank_fusion_of_the_two_rankings(index, em
     for weights in ({}, {"dense_weight": 2.0, "bm25_weight": 0.5}):
         config = every | weights
         dense = [
-            p.chunk_id for p in retriever(index, embedder, "dense", **config).search(query, 200)
+            p.chunk_id
+            for p in retriever(index, embedder, "dense", **config).search(query, 200).passages
         ]
-        bm25 = [p.chunk_id for p in retriever(index, embedder, "bm25", **config).search(query, 200)]
-        hits = retriever(index, embedder, **config).search(query, 200)
+        bm25 = [
+            p.chunk_id
+            for p in retriever(index, embedder, "bm25", **config).search(query, 200).passages
+        ]
+        hits = retriever(index, embedder, **config).search(query, 200).passages
         assert {p.chunk_id for p in hits} == set(dense) | set(bm25)
         wd, wb = weights.get("dense_weight", 1.0), weights.get("bm25_weight", 1.0)
         for p in hits:
@@ -108,30 +112,37 @@ def test_hybrid_is_weighted_reciprocal_rank_fusion_of_the_two_rankings(index, em
 
 def test_a_zero_weight_leaves_the_other_ranking(index, embedder):
     query = "Nile dam water talks"
-    dense = retriever(index, embedder, "dense").search(query, 6)
-    hybrid = retriever(index, embedder, bm25_weight=0.0).search(query, 6)
+    dense = retriever(index, embedder, "dense").search(query, 6).passages
+    hybrid = retriever(index, embedder, bm25_weight=0.0).search(query, 6).passages
     assert [p.chunk_id for p in hybrid] == [p.chunk_id for p in dense]
 
 
 def test_diversity_caps_passages_per_statement(index, embedder):
     query = "peacekeeping missions protect civilians"
-    capped = retriever(index, embedder, max_per_statement=2).search(query, 6)
+    capped = retriever(index, embedder, max_per_statement=2).search(query, 6).passages
     assert len(capped) == 6
     assert sum(p.statement_id == "s04" for p in capped) == 2
-    free = retriever(index, embedder, max_per_statement=0).search(query, 6)
+    free = retriever(index, embedder, max_per_statement=0).search(query, 6).passages
     assert sum(p.statement_id == "s04" for p in free) > 2
     assert diversify(free, 3, 1) == [free[0], *[p for p in free if p.statement_id != "s04"][:2]]
 
 
 def test_a_meeting_named_in_the_question_filters_to_it(index, embedder):
     r = retriever(index, embedder)
-    assert {p.statement.symbol for p in r.search("Nile dam water", 5)} >= {"S/PV.8001", "S/PV.8002"}
-    assert {p.statement.symbol for p in r.search("Nile dam water at S/PV.8002", 5)} == {"S/PV.8002"}
-    chosen = r.search("Nile dam water at S/PV.8002", 5, filters={"symbol": "S/PV.8001"})
+    assert {p.statement.symbol for p in r.search("Nile dam water", 5).passages} >= {
+        "S/PV.8001",
+        "S/PV.8002",
+    }
+    assert {p.statement.symbol for p in r.search("Nile dam water at S/PV.8002", 5).passages} == {
+        "S/PV.8002"
+    }
+    chosen = r.search("Nile dam water at S/PV.8002", 5, filters={"symbol": "S/PV.8001"}).passages
     assert {p.statement.symbol for p in chosen} == {"S/PV.8001"}  # the user's filter wins
-    assert len({p.statement.symbol for p in r.search("Nile dam water S/PV.9999", 5)}) > 1
+    assert len({p.statement.symbol for p in r.search("Nile dam water S/PV.9999", 5).passages}) > 1
     off = retriever(index, embedder, named_meeting=False)
-    assert len({p.statement.symbol for p in off.search("Nile dam water at S/PV.8002", 5)}) > 1
+    assert (
+        len({p.statement.symbol for p in off.search("Nile dam water at S/PV.8002", 5).passages}) > 1
+    )
 
 
 def test_a_narrow_filter_still_returns_k_from_inside_the_search(index, embedder):
@@ -139,10 +150,14 @@ def test_a_narrow_filter_still_returns_k_from_inside_the_search(index, embedder)
     shallow = {"dense_depth": 1, "bm25_depth": 1, "max_per_statement": 1}
     r = retriever(index, embedder, **shallow)
     # The candidate pool (4 * k per statement = 12) holds no Icelandic statement unfiltered ...
-    pool = retriever(index, embedder, **(shallow | {"max_per_statement": 0})).search(query, 12)
+    pool = (
+        retriever(index, embedder, **(shallow | {"max_per_statement": 0}))
+        .search(query, 12)
+        .passages
+    )
     assert all(p.statement.country != "Iceland" for p in pool)
     # ... yet filtered, all three come back: the filter runs inside both searches.
-    hits = r.search(query, 3, filters={"country": "Iceland"})
+    hits = r.search(query, 3, filters={"country": "Iceland"}).passages
     assert sorted(p.statement_id for p in hits) == ["s50", "s51", "s52"]
     assert all(
         "dense" in p.scores for p in hits
@@ -151,19 +166,23 @@ def test_a_narrow_filter_still_returns_k_from_inside_the_search(index, embedder)
 
 def test_date_and_speaker_filters(index, embedder):
     r = retriever(index, embedder)
-    hits = r.search("Nile dam", 10, filters={"date_from": "2020-01-01", "date_to": "2020-01-31"})
+    hits = r.search(
+        "Nile dam", 10, filters={"date_from": "2020-01-01", "date_to": "2020-01-31"}
+    ).passages
     assert hits and {p.statement.date for p in hits} == {"2020-01-10"}
-    hits = r.search("Nile dam", 10, filters={"speaker": "speaker-03"})
+    hits = r.search("Nile dam", 10, filters={"speaker": "speaker-03"}).passages
     assert [p.statement_id for p in hits] == ["s03"]
 
 
 def test_a_filter_matching_nothing_searches_nothing(index, embedder):
-    assert retriever(index, embedder).search("Nile", 5, filters={"country": "Atlantis"}) == []
+    assert (
+        retriever(index, embedder).search("Nile", 5, filters={"country": "Atlantis"}).passages == ()
+    )
     assert embedder.calls == 0
 
 
 def test_bm25_alone_embeds_nothing(index, embedder):
-    assert retriever(index, embedder, "bm25").search("Nile dam", 3)
+    assert retriever(index, embedder, "bm25").search("Nile dam", 3).passages
     assert embedder.calls == 0
     retriever(index, embedder, "dense").search("Nile dam", 3)
     assert embedder.calls == 1
@@ -190,7 +209,9 @@ def test_a_third_store_gives_the_same_results(index, tmp_path, monkeypatch, embe
     assert memory.manifest.store == {"backend": "memory"}
 
     def scored(idx, query, flt):  # every candidate (k past the chunk count) with its stage scores
-        hits = retriever(idx, embedder, max_per_statement=0).search(query, 200, filters=flt)
+        hits = (
+            retriever(idx, embedder, max_per_statement=0).search(query, 200, filters=flt).passages
+        )
         return hits[0].chunk_id, {
             (p.chunk_id, round(p.scores.get("dense", 0), 5), round(p.scores.get("bm25", 0), 5))
             for p in hits

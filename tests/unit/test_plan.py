@@ -1,0 +1,68 @@
+"""The search plan (pure): one search per speaking party, named meeting and dates as filters
+only when the user set none and the index holds them; a party it cannot answer for gets a note."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.types import Filters
+from rag.plan import plan
+from rag.question import analyse
+
+KNOWN = ["France", "Germany", "Brazil"]
+
+
+@dataclass
+class Index:
+    """What a fake index holds: statements as (country, symbol, date)."""
+
+    rows: tuple[tuple[str, str, str], ...] = (
+        ("France", "S/PV.1", "2020-05-02"),
+        ("Germany", "S/PV.1", "2020-05-02"),
+        ("France", "S/PV.2", "2014-03-15"),
+    )
+
+    def holds(self, f: Filters) -> bool:
+        return any(
+            (not f.countries or c in f.countries)
+            and (not f.symbols or s in f.symbols)
+            and (not f.date_from or f.date_from <= d <= f.date_to)
+            for c, s, d in self.rows
+        )
+
+
+def test_a_speaking_party_becomes_a_country_filter_and_says_so():
+    searches, notes = plan(analyse("What did France say about Mali?", KNOWN), Filters(), Index())
+    assert [s.filters.countries for s in searches] == [("France",)] and notes == []
+    assert "country: France (named in the question)" in searches[0].notes
+
+
+def test_the_users_own_country_filter_wins():
+    given = Filters(countries=("Germany",))
+    searches, _ = plan(analyse("What did France say about Mali?", KNOWN), given, Index())
+    assert [s.filters.countries for s in searches] == [("Germany",)] and searches[0].party is None
+
+
+def test_named_dates_filter_when_held_and_are_dropped_for_a_party_without_them():
+    a = analyse("What did France say in May 2020?", KNOWN)
+    (s,), _ = plan(a, Filters(), Index())
+    assert (s.filters.date_from, s.filters.date_to) == ("2020-05-01", "2020-05-31")
+    (s,), _ = plan(analyse("What did Germany say in March 2014?", KNOWN), Filters(), Index())
+    assert s.filters.date_from == "" and s.filters.countries == ("Germany",)
+    (s,), _ = plan(analyse("What was said in 1975?", KNOWN), Filters(), Index())
+    assert s.filters.is_empty()  # nothing from 1975 is indexed: no filter, no note
+
+
+def test_a_named_meeting_wins_over_named_dates():
+    (s,), _ = plan(analyse("Who spoke at S/PV.1 in May 2020?", KNOWN), Filters(), Index())
+    assert s.filters.symbols == ("S/PV.1",) and not s.filters.date_from
+
+
+def test_parties_without_statements_get_notes_and_comparisons_one_search_each():
+    a = analyse("What did France, Germany and Brazil say about Mali?", KNOWN)
+    searches, notes = plan(a, Filters(), Index())
+    assert [s.party.name for s in searches if s.party] == ["France", "Germany"]
+    assert notes == ["No statement by Brazil is in the index."]
+    assert "Germany" not in searches[0].query and "France" not in searches[1].query
+    _, notes = plan(analyse("What did Freedonia say?", KNOWN), Filters(), Index())
+    assert notes == ["No statement by Freedonia is in the index."]

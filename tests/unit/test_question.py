@@ -1,0 +1,111 @@
+"""Question analysis (pure), from a table: answer type, parties (speaking or topic), meeting,
+dates and language."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.question import analyse, answer_type, language, named_dates
+
+KNOWN = ["France", "Germany", "Russian Federation", "United States of America",
+         "United Kingdom of Great Britain and Northern Ireland", "Niger", "Kazakhstan", "Egypt",
+         "Ethiopia", "China", "Yemen", "UN", "Lithuania", "Libya", "Mali"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Which delegation said that Moscow could block the text?", "who"),
+        ("In May 2014, who asked Council members to picture it?", "who"),
+        ("Which delegations stressed that it contained no automatic trigger?", "list"),
+        ("How many people in Haiti needed aid?", "number"),
+        ("What share of refugees live in developing countries?", "number"),
+        ("When did the US say it would withdraw?", "date"),
+        ("When the Council adopted the text, what share of allegations concerned peacekeepers?",
+         "number"),
+        ("Which city did Kazakhstan offer as the site of a UN centre?", "place"),
+        ("Where did Kazakhstan propose a UN hub?", "place"),
+        ("What practical steps was the UK taking against locusts?", "list"),
+        ("Did Russia consider that all ideas were reflected?", "yesno"),
+        ("What did France say about the Nile dam?", "position"),
+        ("Why did Russia vote for the short extension?", "position"),
+        ("iraq returned kuwaiti books how many 2019", "number"),
+    ],
+)  # fmt: skip
+def test_answer_type(question, kind):
+    assert answer_type(question) == kind
+
+
+def parties(question: str) -> list[tuple[str, bool, str]]:
+    return [(p.name, p.speaking, p.kind) for p in analyse(question, KNOWN).parties]
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("What did France say about the Nile dam?", [("France", True, "delegation")]),
+        ("What did the French delegation say about Mali?",
+         [("France", True, "delegation"), ("Mali", False, "delegation")]),
+        ("According to the Afghan delegation, how many died?",
+         [("Afghanistan", True, "delegation")]),
+        ("What did the representative of Niger say about the Sahel?",
+         [("Niger", True, "delegation")]),
+        ("What was the UK's position on the Ethiopian dam?",
+         [("United Kingdom", True, "delegation"), ("Ethiopia", False, "delegation")]),
+        ("What did Lithuania say about Russia's veto?",
+         [("Lithuania", True, "delegation"), ("Russian Federation", False, "delegation")]),
+        ("What did France and Germany say about the dam?",
+         [("France", True, "delegation"), ("Germany", True, "delegation")]),
+        ("Which delegation warned about the tanker off Yemen?", [("Yemen", False, "delegation")]),
+        ("Which step by the Afghan president did the United States welcome?",
+         [("Afghanistan", False, "delegation"), ("United States", True, "delegation")]),
+        ("What did the Secretary-General say about the ceasefire?",
+         [("the Secretary-General", True, "role")]),
+        ("What did the President of the Council say about Libya?",
+         [("the President of the Council", True, "role"), ("Libya", False, "delegation")]),
+        ("What did Mr. Nebenzia say about Navalny?", [("Mr. Nebenzia", True, "speaker")]),
+        ("What did Freedonia say about the dam?", [("Freedonia", True, "delegation")]),
+        ("What did the UN missions in Mali achieve?", [("Mali", False, "delegation")]),
+    ],
+)  # fmt: skip
+def test_parties_named_as_speakers_or_as_topics(question, expected):
+    assert parties(question) == expected
+
+
+def test_an_unknown_party_is_marked_and_a_comparison_is_seen():
+    assert not analyse("What did Freedonia say about it?", KNOWN).parties[0].known
+    a = analyse("How did China's position on Xinjiang differ from the UK's?", KNOWN)
+    assert a.comparison and [p.name for p in a.speaking] == ["China", "United Kingdom"]
+    assert not analyse("What did France say about Germany?", KNOWN).comparison
+
+
+@pytest.mark.parametrize(
+    "question, span",
+    [
+        ("What did France say in 2020?", ("2020-01-01", "2020-12-31")),
+        ("At the May 2020 open debate", ("2020-05-01", "2020-05-31")),
+        ("on 15 March 2014, what", ("2014-03-15", "2014-03-15")),
+        ("in February 2020 and in 2019", ("2019-01-01", "2020-02-29")),
+        ("resolution 1325 (2000) and candidacy for 2017-2018", ("", "")),
+        ("killings since 2018", ("", "")),  # what the statement is about, not when it was made
+    ],
+)
+def test_dates_named(question, span):
+    assert named_dates(question) == span
+
+
+@pytest.mark.parametrize(
+    "question, lang",
+    [
+        ("Qu'a dit la France à propos du barrage sur le Nil?", "fr"),
+        ("¿Qué dijo México sobre el Consejo de Seguridad?", "es"),
+        ("What did the UN say about Mali?", "en"),
+        ("un hub in Almaty", "en"),
+    ],
+)
+def test_language(question, lang):
+    assert language(question) == lang
+
+
+def test_meeting_symbols_are_read():
+    assert analyse("Who spoke at S/PV.4644 and s/2020/274?").symbols == ("S/PV.4644", "S/2020/274")
