@@ -43,6 +43,7 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
         ],
         "notes": list(answer.notes),
         "lead_dropped": answer.dropped,
+        "lead_raw": answer.raw,  # what the model wrote, before the check
         "searched": [retrieval_json(r) for r in answer.retrievals],
         "removed_labels": list(answer.removed_labels),
         "passages": [p.to_json(rank) for rank, p in enumerate(answer.passages, start=1)],
