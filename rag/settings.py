@@ -24,8 +24,7 @@ __all__ = ["PROJECT_ROOT", "Settings"]
 
 
 class Settings(BaseSettings):
-    """Defaults for every collaborator; override with UNSC_RAG_<GROUP>__<FIELD>, the flat
-    UNSC_RAG_<FIELD> of before (rag.settings_env) or CLI options."""
+    """Defaults for every collaborator: UNSC_RAG_<GROUP>__<FIELD>, flat aliases, CLI options."""
 
     model_config = SettingsConfigDict(
         env_prefix="UNSC_RAG_", env_nested_delimiter="__", extra="ignore"
@@ -80,8 +79,7 @@ class Settings(BaseSettings):
         backend: str | None = None,
         index_dir: Path | None = None,
     ) -> Self:
-        """These settings with one request's choices (k, retriever, backend, index) folded in,
-        so the hash stamped on its answer covers what was used."""
+        """These settings with one request's k, retriever, backend and index: what it uses."""
         chosen = {
             "retrieval.k": k,
             "retrieval.mode": mode,
