@@ -22,11 +22,12 @@ from eval.accuracy import judge
 from eval.datasets import Question, load_questions
 from index.types import Filters
 from rag.components import make_pipeline
-from rag.evidence import _GAINS, EvidenceFinder, EvidenceWeights
+from rag.evidence import _GAINS, EvidenceFinder
 from rag.filters import parse_filters
 from rag.pipeline import _quotes
 from rag.question import analyse
 from rag.settings import Settings
+from rag.settings_models import EvidenceWeights
 from rag.types import Answer, Evidence
 
 

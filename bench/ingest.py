@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -370,9 +371,12 @@ def main() -> None:
     torch.set_num_threads(2)
     print(f"load average at start: {os.getloadavg()}, cores: {os.cpu_count()}", flush=True)
     t = time.perf_counter()
-    embedder = SentenceTransformerEmbedder(batch_size=32)
+    embedder = SentenceTransformerEmbedder()
     print(f"model load {time.perf_counter() - t:.1f} s, RSS peak {peak_rss_mb():.0f} MB")
-    chunking = ChunkSettings(min(200, embedder.max_tokens), 48, True)  # as make_writer
+    default = ChunkSettings()
+    chunking = replace(
+        default, max_tokens=min(default.max_tokens, embedder.max_tokens)
+    )  # as open_index
     statements = first_statements(a.n_statements)
     texts = chunk_texts(statements, embedder, chunking)
     embedder.embed(texts[:32])  # warm-up

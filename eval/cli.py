@@ -56,7 +56,7 @@ def cmd_retrieval(args: argparse.Namespace, s: Settings) -> int:
     from eval.report import render_text, write_report
     from eval.run import run_retrieval_eval
 
-    result = run_retrieval_eval(args.index or s.index_dir, args.questions, args.retriever, args.k)
+    result = run_retrieval_eval(args.index or s.index.dir, args.questions, args.retriever, args.k)
     runs = result["runs"]
     if args.json_out:
         write_json(runs[0] if len(runs) == 1 else result, args.json_out)
@@ -92,10 +92,10 @@ def cmd_answers(args: argparse.Namespace, s: Settings) -> int:
     emb = make_embedder(s)
     index = open_index(s, args.index, emb)
     runs = {}
-    for name in (args.backend or s.backend).split(","):
-        pipe = make_pipeline(s, backend=name, embedder=emb, index=index)
+    for name in (args.backend or s.answer.backend).split(","):
+        pipe = make_pipeline(s, args.index, backend=name, embedder=emb, index=index)
         runs[name] = evaluate_answers(pipe, questions, _text_of(index), _progress(name))
-        runs[name] |= {"backend": name, "settings_hash": s.settings_hash()}
+        runs[name] |= {"backend": name, "settings_hash": pipe.settings_hash}
     keys = [
         "accuracy",
         "wrong",

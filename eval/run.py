@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -49,11 +48,9 @@ def parse_ks(spec: str | Iterable[int]) -> tuple[int, ...]:
 
 
 def config_hash(retriever: Retriever, settings: Settings | None = None) -> str:
-    """Settings hash with the retriever's actual depths and weights folded in."""
+    """Settings hash with the retriever's actual settings (mode, depths, weights) folded in."""
     s = settings or Settings.model_validate({})
-    cfg = dataclasses.asdict(retriever.config)
-    update = {k: v for k, v in cfg.items() if k in type(s).model_fields}
-    return s.model_copy(update=update).settings_hash()
+    return s.updated({"retrieval": retriever.config}).settings_hash()
 
 
 def evaluate_retrieval(
@@ -134,7 +131,7 @@ def run_retrieval_eval(
 
     questions = load_questions(questions_path)
     mode_list, k_tuple = parse_modes(modes), parse_ks(ks)
-    s = Settings.model_validate({}).model_copy(update={"index_dir": Path(index_dir)})
+    s = Settings.model_validate({}).for_request(index_dir=Path(index_dir))
     embedder = make_embedder(s)
     index = open_index(s, Path(index_dir), embedder)
     runs = [

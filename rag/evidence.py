@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from difflib import get_close_matches
 
 import numpy as np
@@ -20,42 +20,12 @@ from index.verbatim import furniture_spans
 from rag.answer_text import fold, names_in, numbers_in
 from rag.question import Analysis, same_delegation
 from rag.relevance import GENERIC, about, specific_terms
+from rag.settings_models import EvidenceSettings
 from rag.types import Evidence, Passage
 
 EmbedFn = Callable[[list[str]], np.ndarray]
 Terms = Callable[[str], list[str]]
 Weight = Callable[[str], float]
-
-
-@dataclass(frozen=True)
-class EvidenceWeights:
-    """What a sentence's score is made of (tuned on the dev set; see bench/evidence.py)."""
-
-    similarity: float = 1.0  # cosine of the sentence and the question
-    sentence_terms: float = 0.3  # idf-weighted share of the question's specific terms in it
-    passage_terms: float = 0.15  # the same share in its passage with who, when and agenda
-    answer_type: float = 0.25  # it holds what the answer type needs (a number for "how many")
-    mention: float = 0.05  # its statement is by a delegation the question mentions
-    rank: float = 0.01  # per retrieval rank: fusion still knows things the embedder misses
-    courtesy: float = 0.3  # penalty: thanks, greetings and procedure answer nothing
-    fragment: float = 0.15  # penalty: cut by a page break, no final stop ("…by the United")
-
-
-@dataclass(frozen=True)
-class EvidenceConfig:
-    """How many quotes to keep and when there is no evidence at all."""
-
-    weights: EvidenceWeights = field(default_factory=EvidenceWeights)
-    per_party: int = 3  # quotes per party (a second one only within `margin` of the first)
-    margin: float = 0.25
-    list_size: int = 6  # quotes from distinct statements for "which delegations" questions
-    max_quote_chars: int = 600  # a sentence is extended by its neighbour up to this
-    min_similarity: float = 0.30  # below this the best sentence is about something else
-    min_coverage: float = 0.62  # share of the question's specific terms the evidence must hold
-    min_names: float = 0.5  # share of the names it uses ("Tigray", "Nord Stream") found there
-    min_coverage_whole: float = 0.4  # the same, when a filter left few statements, read whole
-    trusted_similarity: float = 0.55  # …or its best sentence is this close to the question
-    top_passages: int = 4  # the passages whose words count for coverage (all, when read whole)
 
 
 # Sentences that answer nothing: thanks, greetings, procedure (the President's turns).
@@ -152,10 +122,10 @@ class EvidenceFinder:
     """Scores every sentence of the retrieved passages and keeps the best per party."""
 
     def __init__(
-        self, embed: EmbedFn, terms: Terms, weight: Weight, config: EvidenceConfig | None = None
+        self, embed: EmbedFn, terms: Terms, weight: Weight, config: EvidenceSettings | None = None
     ) -> None:
         self.embed, self.terms, self.weight = embed, terms, weight
-        self.config = config or EvidenceConfig()
+        self.config = config or EvidenceSettings()
         self._generic = set(terms(GENERIC))
 
     def rank(

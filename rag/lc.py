@@ -26,7 +26,7 @@ class UnscRetriever(BaseRetriever):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     retriever: Any  # rag.retrieve.Retriever (Any: pydantic cannot validate it)
-    k: int = 8
+    k: int | None = None  # None: the retriever's configured k
     filters: dict[str, Any] = Field(default_factory=dict)
 
     def _get_relevant_documents(

@@ -7,7 +7,7 @@ Events come in the order a user wants them: the query searched, the retrievals, 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from index.types import Filters
 from rag.answer_text import is_refusal
@@ -20,6 +20,7 @@ from rag.plan import plan
 from rag.prompt import clean_rewrite, heuristic_rewrite, lead_messages, rewrite_messages
 from rag.question import Analysis, analyse, language
 from rag.retrieve import Retriever
+from rag.settings import Settings
 from rag.types import Answer, AnswerSentence, Citation, Evidence, Retrieval
 
 REFUSAL_TEXT = "Not found in the indexed statements."
@@ -35,19 +36,6 @@ class Event:
     answer: Answer | None = None  # the quotes so far ("evidence") or the final answer
 
 
-@dataclass(frozen=True)
-class AnswerConfig:
-    """Passages per search and the lead sentence (see rag.settings for meanings)."""
-
-    k: int = 8
-    lead: bool = True  # let a writing backend add one checked lead sentence
-    lead_max_tokens: int = 80
-    whole_chunks: int = 48  # a search whose filters leave this few chunks reads them all
-    timeout_s: float = 300.0
-    settings_hash: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
-
-
 class Pipeline:
     """Answers questions with one retriever, one evidence finder and one backend."""
 
@@ -56,11 +44,13 @@ class Pipeline:
         retriever: Retriever,
         backend: Backend,
         evidence: EvidenceFinder,
-        config: AnswerConfig | None = None,
+        settings: Settings,
         rewriter: Backend | None = None,
     ) -> None:
         self.retriever, self.backend, self.evidence = retriever, backend, evidence
-        self.config = config or AnswerConfig()
+        # The settings this pipeline answers with: their hash is stamped on every answer.
+        self.settings, self.config = settings, settings.answer
+        self.settings_hash = settings.settings_hash()
         # Follow-ups and French/Spanish questions need a model even when answers need none.
         self.rewriter = backend if backend.writes else rewriter
         self._known: list[str] | None = None
@@ -136,7 +126,7 @@ class Pipeline:
         out = tuple(
             self.retriever.search(
                 s.query,
-                self.config.k,
+                self.settings.retrieval.k,
                 s.filters,
                 given,
                 s.notes,
@@ -184,7 +174,7 @@ class Pipeline:
             sentences,
             tuple(e.passage for e in chosen),
             refused=False,
-            settings_hash=self.config.settings_hash,
+            settings_hash=self.settings_hash,
             backend=self.backend.name,
             raw=raw,
             retrievals=retrievals,
@@ -213,7 +203,7 @@ class Pipeline:
             (),
             closest,
             refused=True,
-            settings_hash=self.config.settings_hash,
+            settings_hash=self.settings_hash,
             backend=self.backend.name,
             retrievals=retrievals,
             notes=notes,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Literal
 
 import numpy as np
@@ -15,25 +15,11 @@ from index.types import Filters, Statement
 from rag.errors import InputError
 from rag.filters import named_symbols, parse_filters
 from rag.rerank import Reranker
+from rag.settings_models import RetrievalSettings
 from rag.types import Passage, Retrieval
 
 Mode = Literal["hybrid", "dense", "bm25"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "bm25")
-
-
-@dataclass(frozen=True)
-class RetrievalConfig:
-    """Depths, fusion weights and diversity of one retriever (see rag.settings for meanings)."""
-
-    dense_depth: int = 60
-    bm25_depth: int = 60
-    rrf_k: int = 60
-    dense_weight: float = 1.0
-    bm25_weight: float = 1.0
-    max_per_statement: int = 2
-    max_query_chars: int = 2000
-    rerank_depth: int = 30
-    named_meeting: bool = True  # a meeting the question names becomes its filter
 
 
 class Retriever:
@@ -43,33 +29,35 @@ class Retriever:
         self,
         index: LoadedIndex,
         embedder: Embedder,
-        config: RetrievalConfig = RetrievalConfig(),
-        mode: str = "hybrid",
+        config: RetrievalSettings | None = None,
         reranker: Reranker | None = None,
     ) -> None:
-        if mode not in MODES:
-            raise InputError(f"Unknown retriever {mode!r}: use one of {', '.join(MODES)}.")
+        config = config or RetrievalSettings()
+        if config.mode not in MODES:
+            raise InputError(f"Unknown retriever {config.mode!r}: use one of {', '.join(MODES)}.")
         self.index, self.embedder, self.config = index, embedder, config
-        self.mode, self.reranker = mode, reranker
+        self.mode, self.reranker = config.mode, reranker
         self._statements: dict[str, Statement] = {}
 
     def search(
         self,
         query: str,
-        k: int = 8,
+        k: int | None = None,
         filters: Filters | dict[str, object] | None = None,
         given: Filters | None = None,
         notes: tuple[str, ...] = (),
         party: str = "",
         whole: int = 0,
     ) -> Retrieval:
-        """Best k passages for `query` among the chunks that satisfy `filters`.
+        """Best k passages (default: the configured k) for `query` among the chunks that
+        satisfy `filters`.
 
         `given` is what the user chose when `filters` adds what the question named; `notes`
         say what was added, and travel with the result so the banner shows what was searched.
         `whole`: when the filters leave at most this many chunks, return them all, ranked
         (a party's one statement is read whole, not two chunks of it)."""
         query = self._check(query)
+        k = self.config.k if k is None else k
         if k < 1:
             raise InputError(f"k must be at least 1, not {k}.")
         asked = parse_filters(filters)

@@ -53,8 +53,9 @@ def build_app(
     settings: Settings, index_dir: Path | None = None, embedder: Embedder | None = None
 ) -> gr.Blocks:
     """The whole app over one index; the embedder and index are loaded here, once."""
-    engine = Engine(settings, Path(index_dir or settings.index_dir), embedder)
-    backend = settings.backend if settings.backend in ("embedded", "openai") else "extractive"
+    engine = Engine(settings, Path(index_dir or settings.index.dir), embedder)
+    chosen = settings.answer.backend
+    backend = chosen if chosen in ("embedded", "openai") else "extractive"
     with gr.Blocks(title=TITLE) as demo:
         gr.Markdown(
             f"## {TITLE}\nAnswers cite the exact words of the statements; click a [n] to see them."
@@ -89,12 +90,12 @@ def auth_pair(auth: str | None) -> tuple[str, str] | None:
 def launch(
     demo: gr.Blocks, settings: Settings, share: bool = False, block: bool = True, **extra: Any
 ) -> Any:
-    """Start the server on settings.host:port with the app's CSS and optional basic auth."""
+    """Start the server on settings.serve.host:port with the app's CSS and optional basic auth."""
     return demo.launch(
-        server_name=settings.host,
-        server_port=settings.port,
+        server_name=settings.serve.host,
+        server_port=settings.serve.port,
         share=share,
-        auth=auth_pair(settings.auth),
+        auth=auth_pair(settings.serve.auth),
         css=CSS,
         prevent_thread_lock=not block,
         footer_links=["api"],

@@ -24,10 +24,8 @@ def cmd_serve(args: argparse.Namespace, s: Settings) -> int:
     """Serve until interrupted."""
     from ui.app import serve  # gradio loads only for this command
 
-    update = {
-        k: v
-        for k, v in {"host": args.host, "port": args.port, "backend": args.backend}.items()
-        if v is not None
-    }
-    serve(s.model_copy(update=update), args.index, share=args.share)
+    given = {"serve.host": args.host, "serve.port": args.port, "answer.backend": args.backend}
+    serve(
+        s.updated({k: v for k, v in given.items() if v is not None}), args.index, share=args.share
+    )
     return 0

@@ -59,12 +59,14 @@ class Engine:
 
     def pipeline(self, backend: str, mode: str, k: int) -> Pipeline:
         """A pipeline over the cached retriever and backend (and the model that rewrites
-        follow-ups and French/Spanish questions when the backend writes nothing)."""
+        follow-ups and French/Spanish questions when the backend writes nothing); its answers
+        carry the hash of the settings with this request's backend, retriever and k."""
+        used = self.settings.for_request(k=k, mode=mode, backend=backend)
         answerer = self.backend(backend)
         rewriter = None
-        if not answerer.writes and self.settings.rewrite_backend:
-            rewriter = self.backend(self.settings.rewrite_backend)
-        return assemble_pipeline(self.settings, self.retriever(mode), answerer, k, rewriter)
+        if not answerer.writes and used.answer.rewrite_backend:
+            rewriter = self.backend(used.answer.rewrite_backend)
+        return assemble_pipeline(used, self.retriever(mode), answerer, rewriter)
 
     def statement(self, statement_id: str) -> Statement | None:
         """One statement by id."""

@@ -103,8 +103,13 @@ def build_filters(engine: Engine, backend: str) -> FilterControls:
                 engine.choices("participant_type"), multiselect=True, label="Participant type"
             )
         with gr.Row():
-            k = gr.Slider(1, 20, value=engine.settings.k, step=1, label="Passages (k)")
-            mode = gr.Radio(list(MODES), value="hybrid", label="Retriever", elem_id="f-mode")
+            k = gr.Slider(1, 20, value=engine.settings.retrieval.k, step=1, label="Passages (k)")
+            mode = gr.Radio(
+                list(MODES),
+                value=engine.settings.retrieval.mode,
+                label="Retriever",
+                elem_id="f-mode",
+            )
             backend_radio = gr.Radio(
                 list(BACKENDS), value=backend, label="Answer backend", elem_id="f-backend"
             )

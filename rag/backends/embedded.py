@@ -14,6 +14,7 @@ from typing import Any
 from rag.backends.base import GenerationParams, Message, check_messages, request_body
 from rag.backends.gguf import DEFAULT_CACHE_DIR, default_model_path
 from rag.errors import BackendError, ModelError
+from rag.settings_models import EmbeddedSettings
 
 _GGUF_MAGIC = b"GGUF"
 _DONE = object()  # end-of-stream marker on the delta queue
@@ -30,6 +31,7 @@ class _Loaded:
 # One loaded model per (path, n_ctx, n_threads) in the process: loading costs seconds and ~2 GB.
 _LOADED: dict[tuple[str, int, int], _Loaded] = {}
 _LOADING = threading.Lock()
+_DEFAULTS = EmbeddedSettings()  # the options' defaults live in the settings tree
 
 
 class EmbeddedBackend:
@@ -40,10 +42,10 @@ class EmbeddedBackend:
 
     def __init__(
         self,
-        model_path: Path | None = None,
-        n_ctx: int = 4096,
-        n_threads: int = 2,
-        cache_dir: Path | None = None,
+        model_path: Path | None = _DEFAULTS.model_path,
+        n_ctx: int = _DEFAULTS.n_ctx,
+        n_threads: int = _DEFAULTS.n_threads,
+        cache_dir: Path | None = _DEFAULTS.cache_dir,
     ) -> None:
         self._model_path = model_path
         self._cache_dir = cache_dir or DEFAULT_CACHE_DIR

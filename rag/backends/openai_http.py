@@ -12,9 +12,11 @@ import httpx
 
 from rag.backends.base import GenerationParams, Message, check_messages, request_body
 from rag.errors import BackendError
+from rag.settings_models import OpenAISettings
 
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _MAX_RETRY_AFTER_S = 30.0
+_DEFAULTS = OpenAISettings()  # the options' defaults live in the settings tree
 
 
 class OpenAIBackend:
@@ -27,8 +29,8 @@ class OpenAIBackend:
         self,
         base_url: str,
         model: str,
-        api_key: str | None = None,
-        timeout_s: float = 60.0,
+        api_key: str | None = _DEFAULTS.api_key,
+        timeout_s: float = _DEFAULTS.timeout_s,
         retries: int = 2,
         context_tokens: int = 8192,
         backoff_s: float = 0.5,

@@ -29,18 +29,18 @@ def start_app(settings, index_dir: Path, embedder, backend: str):
     from ui.app import build_app, launch
 
     # Follow-ups of the extractive app are rewritten without the model (the LLM tests load it)
-    rewrite = "" if backend == "extractive" else settings.rewrite_backend
-    s = settings.model_copy(
-        update={
-            "backend": backend,
-            "host": "127.0.0.1",
-            "port": free_port(),
-            "rewrite_backend": rewrite,
+    rewrite = "" if backend == "extractive" else settings.answer.rewrite_backend
+    s = settings.updated(
+        {
+            "answer.backend": backend,
+            "serve.host": "127.0.0.1",
+            "serve.port": free_port(),
+            "answer.rewrite_backend": rewrite,
         }
     )
     demo = build_app(s, index_dir, embedder)
     launch(demo, s, block=False)
-    return demo, f"http://127.0.0.1:{s.port}/"
+    return demo, f"http://127.0.0.1:{s.serve.port}/"
 
 
 @pytest.fixture(scope="session")

@@ -29,7 +29,7 @@ def assert_citations_exact(answer) -> None:
 @pytest.fixture(scope="module")
 def extractive(settings, embedder, small_index):
     """The extractive pipeline on the real small index (no model: quotes only)."""
-    s = settings.model_copy(update={"rewrite_backend": ""})
+    s = settings.updated({"answer.rewrite_backend": ""})
     return make_pipeline(s, backend="extractive", embedder=embedder, index=small_index)
 
 
@@ -39,9 +39,8 @@ def test_extractive_answer_quotes_exact_spans(settings, extractive):
     assert {c.passage.statement_id for c in answer.citations()} == {KZ}
     assert "Western" in answer.text  # Western Sahara, quoted from the statement
     assert_citations_exact(answer)
-    assert (
-        answer.settings_hash == settings.model_copy(update={"rewrite_backend": ""}).settings_hash()
-    )
+    used = settings.updated({"answer.rewrite_backend": ""}).for_request(backend="extractive")
+    assert answer.settings_hash == used.settings_hash() != settings.settings_hash()
 
 
 def test_a_named_party_is_searched_alone(extractive):

@@ -14,7 +14,7 @@ SEED_ID = "UNSC_2016_SPV.7606_Kazakhstan"
 
 def test_bundled_index_is_the_bundled_corpus(settings, embedder):
     idx = open_index(settings, None, embedder)  # raises if built with other settings
-    statements = [s for path in settings.bundled_corpus for s in read_statements(path)]
+    statements = [s for path in settings.index.bundled_corpus for s in read_statements(path)]
     assert len(statements) == 3258
     assert idx.manifest.corpus_hash == corpus_hash_of((s.id, text_hash(s.text)) for s in statements)
     assert idx.meta.count("statements") == 3258

@@ -21,7 +21,7 @@ def test_the_answering_sentence_of_the_named_party_comes_first(settings, embedde
     assert scores == sorted(scores, reverse=True)
     assert not any(e.quote.startswith("Mr. Kabentayev") for e in ranked)  # speaker line cut
     chosen = evidence.select(analysis, ranked)
-    assert 1 <= len(chosen) <= settings.quotes_per_party and chosen[0] == ranked[0]
+    assert 1 <= len(chosen) <= settings.answer.evidence.per_party and chosen[0] == ranked[0]
 
 
 def test_nothing_answers_a_question_about_what_the_index_lacks(settings, embedder, small_index):

@@ -100,7 +100,7 @@ def test_unwritable_index_and_missing_index_give_one_sentence(tmp_path, capsys):
 
 
 def test_manifest_mismatch_is_a_clear_error(settings, embedder, small_index_dir):
-    other = settings.model_copy(update={"chunk_max_tokens": 120})
+    other = settings.updated({"index.chunk.max_tokens": 120})
     with pytest.raises(ManifestMismatchError, match="chunk_max_tokens is 200 there but 120 now"):
         open_index(other, small_index_dir, embedder)
 

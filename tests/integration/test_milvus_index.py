@@ -21,7 +21,9 @@ def subset(tmp_path, n: int):
 
 @pytest.fixture
 def milvus_settings(settings, tmp_path):
-    return settings.model_copy(update={"store": "milvus", "milvus_uri": str(tmp_path / "m.db")})
+    return settings.updated(
+        {"index.store.backend": "milvus", "index.store.uri": str(tmp_path / "m.db")}
+    )
 
 
 class CountingEmbedder:

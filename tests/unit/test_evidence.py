@@ -4,8 +4,9 @@ scored for the question and its answer type; speaker lines, thanks and procedure
 from __future__ import annotations
 
 from index.types import Statement
-from rag.evidence import EvidenceConfig, EvidenceFinder, answer_type_feature, candidates
+from rag.evidence import EvidenceFinder, answer_type_feature, candidates
 from rag.question import analyse
+from rag.settings_models import EvidenceSettings
 from rag.types import Passage
 from tests.unit.fakes import bow, terms
 
@@ -28,7 +29,7 @@ OTHER = passage(
 
 
 def finder(**config) -> EvidenceFinder:
-    return EvidenceFinder(bow, terms, lambda t: 1.0, EvidenceConfig(**config))
+    return EvidenceFinder(bow, terms, lambda t: 1.0, EvidenceSettings(**config))
 
 
 def test_speaker_lines_are_cut_and_short_fragments_dropped():

@@ -156,3 +156,19 @@ def test_an_empty_question_is_an_input_error(pipeline):
     p, _ = pipeline()
     with pytest.raises(InputError, match="empty"):
         p.ask("   ")
+
+
+def test_answers_carry_the_hash_of_the_settings_they_used(settings, retriever, monkeypatch):
+    from ui.engine import Engine
+
+    monkeypatch.setattr(registry, "BACKENDS", dict(registry.BACKENDS))
+    registry.register("fake", partial(FakeBackend, [LEAD] * 4), replace=True)
+    chunked = settings.updated({"index.chunk.max_tokens": 60, "index.chunk.overlap_tokens": 0})
+    index_dir = retriever.index.folder.parent.parent  # DIR of DIR/versions/<version>
+    engine = Engine(chunked, index_dir, retriever.embedder)
+    five, five_again, six, bm25 = (
+        engine.pipeline("fake", mode, k).ask(QUESTION).settings_hash
+        for mode, k in (("hybrid", 5), ("hybrid", 5), ("hybrid", 6), ("bm25", 5))
+    )
+    assert five == five_again == chunked.for_request(k=5, backend="fake").settings_hash()
+    assert len({five, six, bm25, chunked.settings_hash()}) == 4

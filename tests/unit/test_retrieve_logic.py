@@ -11,7 +11,8 @@ import index.vectors as vectors
 from index.store import StoreSpec
 from index.types import Statement
 from rag.errors import InputError
-from rag.retrieve import RetrievalConfig, Retriever, diversify
+from rag.retrieve import Retriever, diversify
+from rag.settings_models import RetrievalSettings
 from tests.unit.fakes import FakeEmbedder, MemoryStore, build_index
 
 NILE = "The dam on the Nile must not deprive Egypt and Sudan of water; talks should resume."
@@ -78,7 +79,7 @@ def embedder():
 
 
 def retriever(index, embedder, mode="hybrid", **config) -> Retriever:
-    return Retriever(index, embedder, RetrievalConfig(**config), mode=mode)
+    return Retriever(index, embedder, RetrievalSettings(mode=mode, **config))
 
 
 def test_hybrid_is_weighted_reciprocal_rank_fusion_of_the_two_rankings(index, embedder):

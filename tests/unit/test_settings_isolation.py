@@ -13,9 +13,12 @@ def test_the_callers_variables_are_gone_and_later_ones_are_ignored(settings, mon
     defaults = Settings().settings_hash()
     monkeypatch.setenv("UNSC_RAG_K", "99")
     monkeypatch.setenv("unsc_rag_backend", "openai")
-    assert Settings().k == 99  # the real class still reads the environment ...
+    monkeypatch.setenv("UNSC_RAG_RETRIEVAL__DENSE_DEPTH", "7")
+    real = Settings()  # the real class still reads the environment ...
+    assert (real.retrieval.k, real.answer.backend, real.retrieval.dense_depth) == (99, "openai", 7)
     fresh = isolated_settings()
-    assert (fresh.k, fresh.backend) == (8, "embedded")  # ... the suite's settings do not
-    assert (settings.k, settings.backend) == (8, "embedded")
+    assert (fresh.retrieval.k, fresh.answer.backend) == (8, "embedded")  # ... the suite's do not
+    assert (settings.retrieval.k, settings.answer.backend) == (8, "embedded")
+    assert fresh.retrieval.dense_depth == 60
     assert isinstance(fresh, Settings) and fresh.settings_hash() == defaults
-    assert isolated_settings(k=3).k == 3
+    assert isolated_settings(retrieval={"k": 3}).retrieval.k == 3
