@@ -154,6 +154,7 @@ class EvidenceFinder:
         # A country the question names as a topic marks its speaker only when nobody is asked
         # about: "which delegation warned about the tanker off Yemen" is rarely Yemen.
         boost = not analysis.speaking and analysis.answer_type not in ("who", "list")
+        many = lists_speakers(analysis)
         scored = []
         for c, sim in zip(cands, sims, strict=True):
             f = {
@@ -166,6 +167,7 @@ class EvidenceFinder:
                 "mention": float(boost and _mentioned(c.passage, analysis)),
                 "courtesy": float(bool(_COURTESY.search(c.text))),
                 "fragment": float(not _ENDS.search(c.text)),
+                "sentence_names": names_found(analysis, c.text) if many else 0.0,
                 "rank": float(c.rank),
             }
             score = sum(getattr(w, k) * f[k] for k in _GAINS)
@@ -193,18 +195,27 @@ class EvidenceFinder:
         """The quotes to show: the best, and for lists the best of several statements."""
         if not ranked:
             return []
-        many = analysis.answer_type == "list" and not analysis.speaking
-        most = self.config.list_size if many else self.config.per_party
-        margin = 2 * self.config.margin if many else self.config.margin
-        top = ranked[0].score
-        chosen: list[Evidence] = []
-        for e in ranked:
-            if len(chosen) == most or e.score < top - margin:
-                break
-            if many and any(c.passage.statement_id == e.passage.statement_id for c in chosen):
-                continue
-            chosen.append(e)
+        if lists_speakers(analysis):
+            return [self._extended(e, analysis) for e in self._listed(analysis, ranked)]
+        top, margin = ranked[0].score, self.config.margin
+        chosen = [e for e in ranked[: self.config.per_party] if e.score >= top - margin]
         return [self._extended(e, analysis) for e in chosen]
+
+    def _listed(self, analysis: Analysis, ranked: Sequence[Evidence]) -> list[Evidence]:
+        """ "Which delegations said X": the best sentence of each statement that says X (it
+        holds the names the question uses, or enough of its words), best first."""
+        names = names_found(analysis, "") < 1.0  # the question uses names at all
+        key = "sentence_names" if names else "sentence_terms"
+        chosen: list[Evidence] = []
+        seen: set[str] = set()
+        for e in ranked:
+            sid = e.passage.statement_id
+            if sid in seen or e.features["courtesy"]:
+                continue
+            seen.add(sid)
+            if e.features[key] >= self.config.list_terms:
+                chosen.append(e)
+        return (chosen or list(ranked[:1]))[: self.config.list_size]
 
     def _extended(self, e: Evidence, analysis: Analysis) -> Evidence:
         """The sentence with the next one added when only the next holds what is asked
@@ -233,6 +244,22 @@ class EvidenceFinder:
         total = sum(self.weight(t) for t in wanted)
         found = [t for t in wanted if t in have or (typos and get_close_matches(t, have, 1, 0.8))]
         return sum(self.weight(t) for t in found) / total if total else 0.0
+
+
+def lists_speakers(analysis: Analysis) -> bool:
+    """ "Which delegations / speakers said …": the answer is a list of who spoke."""
+    return (
+        analysis.answer_type == "list"
+        and not analysis.speaking
+        and bool(
+            re.search(
+                r"\b(?:delegations|speakers|members|participants|statements|countries|"
+                r"states|representatives)\b",
+                analysis.question,
+                re.I,
+            )  # fmt: skip
+        )
+    )
 
 
 def names_found(analysis: Analysis, context: str) -> float:

@@ -14,7 +14,7 @@ from rag.answer_text import is_refusal
 from rag.backends.base import Backend, GenerationParams, complete
 from rag.cite import check_lead
 from rag.errors import InputError
-from rag.evidence import EvidenceFinder
+from rag.evidence import EvidenceFinder, lists_speakers
 from rag.filters import parse_filters
 from rag.plan import plan
 from rag.prompt import clean_rewrite, heuristic_rewrite, lead_messages, rewrite_messages
@@ -131,11 +131,18 @@ class Pipeline:
                 given,
                 s.notes,
                 s.party.name if s.party else "",
-                whole=self.config.whole_chunks,
+                whole=self._whole(analysis, s.filters),
             )
             for s in searches
         )
         return out, notes
+
+    def _whole(self, analysis: Analysis, filters: Filters) -> int:
+        """How many chunks a search may read whole: a whole meeting when the question asks
+        which delegations at it said something, else a party's few statements."""
+        if filters.symbols and lists_speakers(analysis):
+            return self.config.meeting_chunks
+        return self.config.whole_chunks
 
     def _choose(
         self, analysis: Analysis, retrievals: Sequence[Retrieval], notes: list[str]

@@ -53,9 +53,7 @@ def format_quotes(evidence: Sequence[Evidence], max_chars: int = LEAD_QUOTE_CHAR
 def lead_messages(question: str, evidence: Sequence[Evidence]) -> list[Message]:
     """System rule, the fixed instructions, then the quotes and the question."""
     shown = format_quotes(evidence[:LEAD_QUOTES])
-    user = (
-        f"{LEAD_INSTRUCTIONS}\nQuotes:\n{shown}\nQuestion: {' '.join(question.split())}\nAnswer:"
-    )
+    user = f"{LEAD_INSTRUCTIONS}\nQuotes:\n{shown}\nQuestion: {' '.join(question.split())}\nAnswer:"
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 
 

@@ -114,7 +114,7 @@ class EvidenceSettings:
         default=0.25, description="A further quote is shown when its evidence score is this close."
     )
     list_size: int = Field(
-        default=6, description="Quotes from distinct statements for 'which delegations' questions."
+        default=8, description="Quotes from distinct statements for 'which delegations' questions."
     )
     max_quote_chars: int = Field(
         default=600,
@@ -144,6 +144,11 @@ class EvidenceSettings:
     )
     top_passages: int = Field(
         default=4, description="Passages whose words count for coverage (all, when read whole)."
+    )
+    list_terms: float = Field(
+        default=0.5,
+        description="'Which delegations said X': a statement is listed when its best sentence "
+        "holds this share of the question's names (or of its specific terms, if it names none).",
     )
 
 
@@ -198,6 +203,11 @@ class AnswerSettings:
     timeout_s: float = Field(default=300.0, description="Longest wait for one answer, in seconds.")
     whole_chunks: int = Field(
         default=48, description="A search whose filters leave this few chunks reads them all."
+    )
+    meeting_chunks: int = Field(
+        default=400,
+        description="'Which delegations said X at meeting M': the meeting is read whole when "
+        "it has at most this many chunks.",
     )
     evidence: EvidenceSettings = Field(
         default_factory=EvidenceSettings, description="Sentence-level evidence (rag.evidence)."
