@@ -8,8 +8,9 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date as _date
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from index.errors import ParseError
 from index.types import Rejected, Statement
@@ -17,9 +18,29 @@ from index.verbatim import Turn, parse_header, split_record
 
 SUFFIXES = (".jsonl", ".jsonl.gz", ".txt", ".md", ".pdf")
 _SYMBOL_IN_NAME = re.compile(r"(S|A)_((?:\d+_)?PV)\.(\d+)")
-_DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_IN_NAME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _STR_FIELDS = ("symbol", "date", "speaker", "country", "spoken_language", "participant_type")
+# Bounds on what one file may hold: far above any real record (the longest statement of the
+# bundled corpus has 26,433 characters, the largest real PDF record is 1.9 MB), so a hostile or
+# broken file is refused with a sentence instead of filling memory or running for hours.
+MAX_STATEMENT_CHARS = 1_000_000
+MAX_LINE_CHARS = 8_000_000
+MAX_TEXT_BYTES = 50_000_000
+MAX_PDF_BYTES = 200_000_000
+MAX_SPEECH_NO = 2**31 - 1
+MAX_ID_CHARS = 500
+
+
+def iso_date(text: str) -> bool:
+    """True when `text` is a real calendar date written YYYY-MM-DD (ASCII digits)."""
+    if not _DATE.fullmatch(text):
+        return False
+    try:
+        _date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -41,24 +62,60 @@ def read_statements(
     if not path.is_file():
         raise ParseError(f"{path} does not exist or is not a file: check the path.")
     if name.endswith((".jsonl", ".jsonl.gz")):
-        yield from _read_jsonl(path, defaults)
+        records: Iterator[Statement | Rejected] = _read_jsonl(path, defaults)
     elif name.endswith((".txt", ".md")):
-        yield from _from_record(path, _read_text(path), defaults, page_starts=None)
+        records = _from_record(path, _read_text(path), defaults, page_starts=None)
     elif name.endswith(".pdf"):
-        from index.pdf import PdfError, extract_pdf
+        from index.pdf import PdfError, extract_pdf_limited, pdf_time_limit
 
+        _check_size(path, MAX_PDF_BYTES)
         try:
-            pdf = extract_pdf(path)
+            pdf = extract_pdf_limited(path, pdf_time_limit(path))
         except PdfError as err:
             raise ParseError(str(err)) from err
-        yield from _from_record(path, pdf.text, defaults, page_starts=pdf.page_starts)
+        records = _from_record(path, pdf.text, defaults, page_starts=pdf.page_starts)
     else:
         raise ParseError(f"{path.name} has an unknown extension: use one of {', '.join(SUFFIXES)}.")
+    for rec in records:
+        yield rec if isinstance(rec, Rejected) else _checked(rec)
+
+
+def _check_size(path: Path, limit: int) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise ParseError(f"{path} cannot be read ({err.strerror}).") from err
+    if size > limit:
+        raise ParseError(
+            f"{path.name} is {size:,} bytes, more than the {limit:,} a statement file may have: "
+            "split it into smaller files."
+        )
+
+
+def _checked(st: Statement) -> Statement | Rejected:
+    """The statement, or a Rejected when it is too long or holds text that cannot be stored."""
+    where = f"{st.source_file} statement {st.id[:80]!r}"
+    if len(st.id) > MAX_ID_CHARS:
+        return Rejected(where, f"its id has {len(st.id):,} characters, more than {MAX_ID_CHARS}")
+    if len(st.text) > MAX_STATEMENT_CHARS:
+        return Rejected(
+            where, f"{len(st.text):,} characters, more than {MAX_STATEMENT_CHARS:,}: split it"
+        )
+    if not any(c.isalnum() for c in st.text):
+        return Rejected(where, "no word in the text (only spaces, marks or control characters)")
+    values = [st.id, st.text, st.symbol, st.date, st.speaker, st.country, st.spoken_language]
+    values += [st.agenda, st.participant_type, st.collection, *st.extra.keys(), *st.extra.values()]
+    try:
+        "".join(values).encode("utf-8")
+    except UnicodeEncodeError as err:
+        return Rejected(where, f"holds an invalid character (U+{ord(err.object[err.start]):04X})")
+    return st
 
 
 def _read_text(path: Path) -> str:
+    _check_size(path, MAX_TEXT_BYTES)
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # a byte-order mark is not text
     except UnicodeDecodeError as err:
         raise ParseError(f"{path} is not UTF-8 text (byte {err.start}): save it as UTF-8.") from err
     except OSError as err:
@@ -68,15 +125,36 @@ def _read_text(path: Path) -> str:
 def _read_jsonl(path: Path, defaults: RecordDefaults) -> Iterator[Statement | Rejected]:
     opener: Any = gzip.open if path.name.lower().endswith(".gz") else open
     try:
-        with opener(path, "rt", encoding="utf-8") as fh:
-            for n, line in enumerate(fh, start=1):
-                if line.strip():
+        with opener(path, "rt", encoding="utf-8-sig") as fh:
+            for n, line in enumerate(_lines(fh), start=1):
+                if line is None:
+                    yield Rejected(
+                        f"{path.name} line {n}", f"longer than {MAX_LINE_CHARS:,} characters"
+                    )
+                elif line.strip():
                     yield _json_record(path, n, line, defaults)
-    except (OSError, EOFError, UnicodeDecodeError) as err:
+    except (OSError, EOFError, UnicodeDecodeError, gzip.BadGzipFile) as err:
         raise ParseError(
             f"{path} cannot be read as {'gzip ' if 'gz' in path.suffix else ''}"
-            f"UTF-8 JSON lines ({err})."
+            f"UTF-8 JSON lines ({_reason(err)})."
         ) from err
+
+
+def _lines(fh: IO[str]) -> Iterator[str | None]:
+    """The file's lines; None for a line over MAX_LINE_CHARS (skipped without holding it)."""
+    while line := fh.readline(MAX_LINE_CHARS + 1):
+        if len(line) <= MAX_LINE_CHARS or line.endswith("\n"):
+            yield line
+            continue
+        while (rest := fh.readline(MAX_LINE_CHARS)) and not rest.endswith("\n"):
+            pass
+        yield None
+
+
+def _reason(err: BaseException) -> str:
+    """The first line of an exception's message, or its type when it has none."""
+    text = str(err).strip()
+    return text.splitlines()[0][:200] if text else type(err).__name__
 
 
 def _json_record(path: Path, n: int, line: str, defaults: RecordDefaults) -> Statement | Rejected:
@@ -85,6 +163,8 @@ def _json_record(path: Path, n: int, line: str, defaults: RecordDefaults) -> Sta
         obj = json.loads(line)
     except json.JSONDecodeError as err:
         return Rejected(where, f"not valid JSON ({err.msg} at column {err.colno})")
+    except RecursionError:
+        return Rejected(where, "JSON nested too deeply")
     if not isinstance(obj, dict):
         return Rejected(where, "not a JSON object")
     text = obj.get("text")
@@ -93,9 +173,13 @@ def _json_record(path: Path, n: int, line: str, defaults: RecordDefaults) -> Sta
     fields = {k: str(obj.get(k) or "") for k in _STR_FIELDS}
     fields["symbol"] = fields["symbol"] or defaults.symbol
     fields["date"] = fields["date"] or defaults.date
-    if fields["date"] and not _DATE.match(fields["date"]):
-        return Rejected(where, f"date {fields['date']!r} is not an ISO date (YYYY-MM-DD)")
+    if fields["date"] and not iso_date(fields["date"]):
+        return Rejected(where, f"date {fields['date'][:40]!r} is not an ISO date (YYYY-MM-DD)")
     speech_no = obj.get("speech_no")
+    if isinstance(speech_no, bool) or (
+        isinstance(speech_no, int) and not 0 <= speech_no <= MAX_SPEECH_NO
+    ):
+        return Rejected(where, f"speech_no {str(speech_no)[:20]} is not a speech number")
     sid = str(obj.get("id") or "") or _make_id(fields["symbol"], speech_no, text)
     extra = {
         k: str(obj[k])
@@ -136,8 +220,8 @@ def _from_record(
     header = parse_header(text)
     symbol = header.symbol or defaults.symbol or _symbol_from_name(path.name)
     date = header.date or defaults.date or _date_from_name(path.name)
-    if date and not _DATE.match(date):
-        raise ParseError(f"{date!r} is not an ISO date (YYYY-MM-DD): fix --date.")
+    if date and not iso_date(date):
+        raise ParseError(f"{date[:40]!r} is not an ISO date (YYYY-MM-DD): fix --date.")
     agenda = header.agenda or defaults.agenda
     turns = split_record(text)
     if not turns:  # a single statement without a speaker line
@@ -179,4 +263,4 @@ def _symbol_from_name(name: str) -> str:
 
 def _date_from_name(name: str) -> str:
     m = _DATE_IN_NAME.search(name)
-    return m.group(1) if m else ""
+    return m.group(1) if m and iso_date(m.group(1)) else ""
