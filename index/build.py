@@ -118,6 +118,7 @@ class IndexWriter:
                     summary.unchanged += 1
                     continue
                 if old is not None:
+                    pending = [p for p in pending if p[0].id != rec.id]  # repeated in this batch
                     st.vectors.remove(st.meta.remove([rec.id]))
                     summary.replaced += 1
                 else:
