@@ -20,3 +20,17 @@ def bow(texts: list[str]) -> np.ndarray:
 def terms(text: str) -> list[str]:
     """Lower-cased words and numbers, unstemmed."""
     return re.findall(r"[a-z0-9]+", text.lower())
+
+
+class BowEmbedder:
+    """An Embedder over `bow` vectors with a word-count tokenizer (index writer tests)."""
+
+    name = "bow-fake"
+    dim = 512
+    max_tokens = 256
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return bow(texts)
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
