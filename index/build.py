@@ -13,7 +13,7 @@ import numpy as np
 from index.chunk import ChunkSettings, chunk_statement
 from index.embed import Embedder
 from index.errors import UnscRagError
-from index.layout import current_version, new_staging, publish
+from index.layout import current_version, guarded_write, new_staging, publish
 from index.lexical import STEMMER, BM25Index
 from index.loaded import FILES, load_index
 from index.manifest import Manifest
@@ -90,6 +90,7 @@ class IndexWriter:
         # corpus resumes from its last checkpoint (0: one version per call).
         self.checkpoint_chunks = checkpoint_chunks
 
+    @guarded_write
     def ingest(
         self, records: Iterable[Statement | Rejected], progress: Progress | None = None
     ) -> Summary:
@@ -140,6 +141,7 @@ class IndexWriter:
             summary.chunks_embedded += st.write(pending, progress)
         return True
 
+    @guarded_write
     def remove(self, statement_ids: Iterable[str] = (), symbol: str = "") -> Summary:
         """Remove statements by id, or every statement of a meeting symbol."""
         summary = Summary()

@@ -85,7 +85,8 @@ class BM25Index:
         folder.mkdir(parents=True, exist_ok=True)
         if self._retriever is not None and self.n_docs:
             self._retriever.save(str(folder / "bm25s"))
-        (folder / "bm25.json").write_text(json.dumps({"n_docs": self.n_docs, "stemmer": STEMMER}))
+        info = {"n_docs": self.n_docs, "stemmer": STEMMER, "indexed": self._retriever is not None}
+        (folder / "bm25.json").write_text(json.dumps(info))
 
     @classmethod
     def load(cls, folder: Path) -> BM25Index:

@@ -100,6 +100,10 @@ def extract_pdf_limited(path: Path, timeout_s: float) -> PdfText:
             env=env,
             check=False,
         )
+    except OSError as err:  # the child could not start (no memory, no process slots)
+        raise PdfError(
+            f"{path.name} could not be read: no reader process ({err.strerror})."
+        ) from err
     except subprocess.TimeoutExpired:
         raise PdfError(
             f"{path.name} took more than {timeout_s:.0f} s to read, so it was stopped: "
