@@ -59,8 +59,7 @@ def read_statements(
     """Yield the statements of one file, and a Rejected for each record that cannot be used."""
     path = Path(path)
     name = path.name.lower()
-    if not path.is_file():
-        raise ParseError(f"{path} does not exist or is not a file: check the path.")
+    check_file(path)
     if name.endswith((".jsonl", ".jsonl.gz")):
         records: Iterator[Statement | Rejected] = _read_jsonl(path, defaults)
     elif name.endswith((".txt", ".md")):
@@ -68,24 +67,33 @@ def read_statements(
     elif name.endswith(".pdf"):
         from index.pdf import PdfError, extract_pdf_limited, pdf_time_limit
 
-        _check_size(path, MAX_PDF_BYTES)
         try:
             pdf = extract_pdf_limited(path, pdf_time_limit(path))
         except PdfError as err:
             raise ParseError(str(err)) from err
         records = _from_record(path, pdf.text, defaults, page_starts=pdf.page_starts)
-    else:
-        raise ParseError(f"{path.name} has an unknown extension: use one of {', '.join(SUFFIXES)}.")
+    else:  # pragma: no cover - check_file refuses other extensions
+        raise AssertionError(name)
     for rec in records:
         yield rec if isinstance(rec, Rejected) else _checked(rec)
 
 
-def _check_size(path: Path, limit: int) -> None:
+def check_file(path: Path) -> None:
+    """Cheap checks before any parsing (or model loading): a readable file of a known type,
+    not larger than a statement file may be. Raises ParseError naming the file and the fix."""
+    path = Path(path)
+    name = path.name.lower()
+    if not path.is_file():
+        raise ParseError(f"{path} does not exist or is not a file: check the path.")
+    if not name.endswith(SUFFIXES):
+        raise ParseError(f"{path.name} has an unknown extension: use one of {', '.join(SUFFIXES)}.")
     try:
-        size = path.stat().st_size
+        with open(path, "rb"):
+            size = path.stat().st_size
     except OSError as err:
-        raise ParseError(f"{path} cannot be read ({err.strerror}).") from err
-    if size > limit:
+        raise ParseError(f"{path} cannot be read ({err.strerror}): check its permissions.") from err
+    limit = MAX_PDF_BYTES if name.endswith(".pdf") else MAX_TEXT_BYTES
+    if size > limit and not name.endswith((".jsonl", ".jsonl.gz")):  # JSON lines stream
         raise ParseError(
             f"{path.name} is {size:,} bytes, more than the {limit:,} a statement file may have: "
             "split it into smaller files."
@@ -113,7 +121,6 @@ def _checked(st: Statement) -> Statement | Rejected:
 
 
 def _read_text(path: Path) -> str:
-    _check_size(path, MAX_TEXT_BYTES)
     try:
         return path.read_text(encoding="utf-8-sig")  # a byte-order mark is not text
     except UnicodeDecodeError as err:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import socket
 from pathlib import Path
 from typing import Any
 
+from rag.errors import InputError
 from rag.settings import Settings
 
 
@@ -22,12 +24,32 @@ def register(sub: Any) -> None:
 
 def cmd_serve(args: argparse.Namespace, s: Settings) -> int:
     """Serve until interrupted."""
-    from ui.app import serve  # gradio loads only for this command
-
     update = {
         k: v
         for k, v in {"host": args.host, "port": args.port, "backend": args.backend}.items()
         if v is not None
     }
-    serve(s.model_copy(update=update), args.index, share=args.share)
+    s = s.model_copy(update=update)
+    check_before_loading(s, args.index)
+    from ui.app import serve  # gradio loads only for this command
+
+    serve(s, args.index, share=args.share)
     return 0
+
+
+def check_before_loading(s: Settings, index_dir: Path | None) -> None:
+    """Cheap checks before any model loads: an intact index, and the port free to listen on."""
+    from index.integrity import verify_version
+    from index.layout import require_version
+
+    root = Path(index_dir or s.index_dir)
+    verify_version(require_version(root), root)
+    with socket.socket(socket.AF_INET6 if ":" in s.host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+        try:
+            sock.bind((s.host, s.port))
+        except OSError as err:
+            raise InputError(
+                f"Cannot listen on {s.host}:{s.port} ({err.strerror}): stop the program using "
+                "it or choose another --port."
+            ) from None
