@@ -57,10 +57,7 @@ def new_staging(index_dir: Path) -> Path:
         staging.mkdir()
         return staging
     except OSError as err:
-        raise IndexWriteError(
-            f"Cannot write the index folder {index_dir} ({err.strerror}): choose a writable "
-            "--index folder."
-        ) from err
+        raise IndexWriteError(_write_message(index_dir, err.errno, err.strerror or "")) from err
 
 
 def publish(index_dir: Path, staging: Path) -> Path:
@@ -127,7 +124,8 @@ def write_errors(index_dir: Path) -> Iterator[None]:
             _write_message(index_dir, err.errno, err.strerror or str(err))
         ) from err
     except sqlite3.OperationalError as err:  # "database or disk is full", "readonly database"
-        code = errno.ENOSPC if "full" in str(err) else errno.EROFS
+        text = str(err)
+        code = errno.ENOSPC if "full" in text else errno.EROFS if "readonly" in text else errno.EIO
         raise IndexWriteError(_write_message(index_dir, code, str(err))) from err
     except RuntimeError as err:  # FAISS: "... write error in .../vectors.faiss: ... (reason)"
         found = re.search(r"write error in .*\((.+)\)\s*$", str(err))
