@@ -62,7 +62,8 @@ def new_staging(index_dir: Path) -> Path:
 
 def publish(index_dir: Path, staging: Path) -> Path:
     """Make `staging` the version in force: rename it, then swap the CURRENT pointer atomically."""
-    name = datetime.now(UTC).strftime("v%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    # Microseconds: checkpoints publish several versions a second, and names sort by age.
+    name = datetime.now(UTC).strftime("v%Y%m%dT%H%M%S.%f") + "-" + uuid.uuid4().hex[:6]
     final = index_dir / VERSIONS / name
     pointer = index_dir / CURRENT
     previous = pointer.read_text().strip() if pointer.is_file() else ""
