@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
+from html import escape
 from typing import Any
 
 import gradio as gr
@@ -218,7 +219,7 @@ def answer_stream(
                 yield chat, history, turns, gr.skip(), ""
             answer = event.answer or answer
     except UnscRagError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(escape(str(err))) from None  # toasts render HTML
     assert answer is not None
     yield finish(answer, turn, banner, chat, history, turns)
 

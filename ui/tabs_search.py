@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from html import escape
 from typing import Any
 
 import gradio as gr
@@ -60,5 +61,5 @@ def search(engine: Engine, query: str, *rest: Any) -> tuple[str, str]:
         named = retriever.meeting_named(query, flt)  # searched as is: no second lookup inside
         passages = retriever.search(query, int(k), named)
     except UnscRagError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(escape(str(err))) from None  # toasts render HTML
     return render.filters_banner(describe(named, flt)), render.search_results(passages)
