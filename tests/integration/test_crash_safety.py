@@ -31,7 +31,7 @@ def crash_env(tmp_path_factory, settings, embedder):
     """A base index with two versions (3, then 6 statements) and a file of 4 new statements
     plus 2 changed ones; an opener and a writer that use the session's embedder."""
     work = tmp_path_factory.mktemp("crash")
-    old, new = crash.test_data(SMALL_CORPUS, work, 6, 4)
+    old, new = crash.make_data(SMALL_CORPUS, work, 6, 4)
     lines = old.read_text(encoding="utf-8").splitlines()
     base = work / "base"
 

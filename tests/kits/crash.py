@@ -68,7 +68,7 @@ def records_of(path: Path) -> list[tuple[str, str]]:
     return [(r["id"], text_hash(r["text"])) for r in rows]
 
 
-def test_data(corpus: Path, folder: Path, old: int, new: int) -> tuple[Path, Path]:
+def make_data(corpus: Path, folder: Path, old: int, new: int) -> tuple[Path, Path]:
     """`old` statements for the base index; then `new` others plus two of the old ones with a
     changed text (a replace must not leave old and new texts side by side)."""
     lines = corpus.read_text(encoding="utf-8").splitlines()
