@@ -104,7 +104,7 @@ def run_faults(env: dict) -> dict[str, int]:
     e = env
     mountable = faults.can_mount(e["work"])
     if mountable:
-        for leave in (0, 20_000, 100_000, 300_000, 600_000, 2_000_000):
+        for leave in (0, 20_000, 100_000, 200_000, 300_000, 400_000, 500_000, 2_000_000):
             outcomes.append(
                 faults.disk_full(e["base"], e["work"], e["new"], leave, e["opener"], e["writer"])
             )
@@ -121,8 +121,16 @@ def run_faults(env: dict) -> dict[str, int]:
         outcomes.append(faults.truncated(e["base"], e["work"], file, True, e["opener"]))
     outcomes.append(faults.truncated(e["base"], e["work"], "meta.sqlite", False, e["opener"]))
     for f in outcomes:
-        print(f"| {f.name} | {f.message[:170]} | {'; '.join(f.problems) or 'none'} |", flush=True)
-    return {"faults": len(outcomes), "with_problems": sum(bool(f.problems) for f in outcomes)}
+        told = f.message.replace(str(e["work"]), "…")[:200]
+        print(f"| {f.name} | {told} | {'; '.join(f.problems) or 'none'} |", flush=True)
+    kinds = {"disk full": "disk", "file size": "disk", "read-only": "ro", "truncated": "cut"}
+    out = {"faults": len(outcomes), "with_problems": sum(bool(f.problems) for f in outcomes)}
+    for f in outcomes:
+        kind = next(v for k, v in kinds.items() if f.name.startswith(k))
+        out[kind] = out.get(kind, 0) + 1
+        refused = f.message.startswith(("The ", "Cannot", "error:"))
+        out[kind + "_refused"] = out.get(kind + "_refused", 0) + refused
+    return out
 
 
 def run_xss(work: Path, s: Settings, emb: object) -> dict[str, int]:
@@ -201,8 +209,13 @@ def summary(r: dict[str, dict], seconds: float) -> None:
             f"kill points {k['points']} (reached {k['reached']}), lost or mixed statements: {k['lost_or_mixed']}"
         )
     if "faults" in r:
+        f = r["faults"]
         print(
-            f"disk full / read-only / truncation faults {r['faults']['faults']}, with a problem: {r['faults']['with_problems']}"
+            f"disk full: {f.get('disk', 0)} runs, {f.get('disk_refused', 0)} refused in one "
+            f"sentence (the rest had room); read-only: {f.get('ro', 0)} runs, "
+            f"{f.get('ro_refused', 0)} refused; truncated files: {f.get('cut', 0)} runs, "
+            f"{f.get('cut_refused', 0)} named with what to do; index lost or unloadable "
+            f"after a fault: {f['with_problems']}"
         )
     if "xss" in r:
         x = r["xss"]
