@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import json
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date as _date
@@ -140,7 +141,7 @@ def _read_jsonl(path: Path, defaults: RecordDefaults) -> Iterator[Statement | Re
                     )
                 elif line.strip():
                     yield _json_record(path, n, line, defaults)
-    except (OSError, EOFError, UnicodeDecodeError, gzip.BadGzipFile) as err:
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as err:  # zlib: a damaged .gz
         raise ParseError(
             f"{path} cannot be read as {'gzip ' if 'gz' in path.suffix else ''}"
             f"UTF-8 JSON lines ({_reason(err)})."
