@@ -8,6 +8,7 @@ mutations the real-file ones. A watchdog ends the run with a traceback if one ca
 from __future__ import annotations
 
 import faulthandler
+import gzip
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -92,6 +93,13 @@ def families(work: Path, scale: float, seed: int) -> Iterator[Family]:
         lines = "\n".join(rng.sample(corpus, rng.randint(1, 12))).encode()
         data = fuzz.reencode(lines.decode(), rng) if i % 10 == 0 else fuzz.mutate(lines, rng)
         _check(fam, work, "m.jsonl.gz" if i % 25 == 0 else "m.jsonl", data, TEXT_LIMIT_S)
+    yield fam
+
+    fam = Family("jsonl.gz real records, gzipped then mutated")
+    packed = gzip.compress("\n".join(corpus).encode())
+    for i in range(n(300)):
+        data = fuzz.truncate(packed, rng) if i % 2 else fuzz.bit_flips(packed, rng)
+        _check(fam, work, "z.jsonl.gz", data, TEXT_LIMIT_S)
     yield fam
 
     fam = Family("jsonl hostile lines")

@@ -6,6 +6,7 @@ the full campaign. Each file must also finish within LIMIT_S seconds.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import random
@@ -51,6 +52,15 @@ def test_mutated_real_records(tmp_path_factory, rng, n):
     lines = rng.sample(CORPUS_LINES, n)
     data = fuzz.mutate("\n".join(lines).encode(), rng)
     assert_holds(tmp_path_factory.mktemp("m"), "mutated.jsonl", data)
+
+
+@FUZZ
+@given(rng=st.randoms(use_true_random=False))
+def test_mutated_gzipped_records(tmp_path_factory, rng):
+    # Before: a damaged .jsonl.gz escaped as zlib.error ("invalid distance too far back").
+    packed = gzip.compress("\n".join(rng.sample(CORPUS_LINES, 20)).encode())
+    data = fuzz.truncate(packed, rng) if rng.random() < 0.5 else fuzz.bit_flips(packed, rng)
+    assert_holds(tmp_path_factory.mktemp("z"), "mutated.jsonl.gz", data)
 
 
 @FUZZ
