@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
 import json
@@ -21,12 +22,13 @@ SUFFIXES = (".jsonl", ".jsonl.gz", ".txt", ".md", ".pdf")
 _SYMBOL_IN_NAME = re.compile(r"(S|A)_((?:\d+_)?PV)\.(\d+)")
 _DATE_IN_NAME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
 _STR_FIELDS = ("symbol", "date", "speaker", "country", "spoken_language", "participant_type")
 # Bounds on what one file may hold: far above any real record (the longest statement of the
 # bundled corpus has 26,433 characters, the largest real PDF record is 1.9 MB), so a hostile or
 # broken file is refused with a sentence instead of filling memory or running for hours.
 MAX_STATEMENT_CHARS = 1_000_000
-MAX_LINE_CHARS = 8_000_000
+MAX_LINE_BYTES = 16_000_000
 MAX_TEXT_BYTES = 50_000_000
 MAX_PDF_BYTES = 200_000_000
 MAX_SPEECH_NO = 2**31 - 1
@@ -131,30 +133,45 @@ def _read_text(path: Path) -> str:
 
 
 def _read_jsonl(path: Path, defaults: RecordDefaults) -> Iterator[Statement | Rejected]:
+    """Records line by line: a line that is not UTF-8 or JSON is one rejected record, and the
+    lines after it are still read."""
     opener: Any = gzip.open if path.name.lower().endswith(".gz") else open
     try:
-        with opener(path, "rt", encoding="utf-8-sig") as fh:
-            for n, line in enumerate(_lines(fh), start=1):
-                if line is None:
-                    yield Rejected(
-                        f"{path.name} line {n}", f"longer than {MAX_LINE_CHARS:,} characters"
-                    )
-                elif line.strip():
-                    yield _json_record(path, n, line, defaults)
-    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as err:  # zlib: a damaged .gz
+        with opener(path, "rb") as fh:
+            for n, raw in enumerate(_lines(fh), start=1):
+                if n == 1 and raw is not None and raw.startswith(_WIDE_BOMS):
+                    raise ParseError(f"{path.name} is UTF-16 or UTF-32 text: save it as UTF-8.")
+                record = _line_record(path, n, raw, defaults)
+                if record is not None:
+                    yield record
+    except (OSError, EOFError, zlib.error) as err:  # zlib.error: a damaged .gz
         raise ParseError(
             f"{path} cannot be read as {'gzip ' if 'gz' in path.suffix else ''}"
-            f"UTF-8 JSON lines ({_reason(err)})."
+            f"JSON lines ({_reason(err)})."
         ) from err
 
 
-def _lines(fh: IO[str]) -> Iterator[str | None]:
-    """The file's lines; None for a line over MAX_LINE_CHARS (skipped without holding it)."""
-    while line := fh.readline(MAX_LINE_CHARS + 1):
-        if len(line) <= MAX_LINE_CHARS or line.endswith("\n"):
+def _line_record(
+    path: Path, n: int, raw: bytes | None, defaults: RecordDefaults
+) -> Statement | Rejected | None:
+    where = f"{path.name} line {n}"
+    if raw is None:
+        return Rejected(where, f"longer than {MAX_LINE_BYTES:,} bytes")
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return Rejected(where, f"not UTF-8 text (byte {err.start + 1} of the line)")
+    line = line.removeprefix("\ufeff") if n == 1 else line  # a byte-order mark is not text
+    return _json_record(path, n, line, defaults) if line.strip() else None
+
+
+def _lines(fh: IO[bytes]) -> Iterator[bytes | None]:
+    """The file's lines; None for a line over MAX_LINE_BYTES (skipped without holding it)."""
+    while line := fh.readline(MAX_LINE_BYTES + 1):
+        if len(line) <= MAX_LINE_BYTES or line.endswith(b"\n"):
             yield line
             continue
-        while (rest := fh.readline(MAX_LINE_CHARS)) and not rest.endswith("\n"):
+        while (rest := fh.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
             pass
         yield None
 

@@ -70,7 +70,7 @@ def extract_pdf(path: Path) -> PdfText:
                 pages.append(_page_text(page))
                 page.close()  # drop the page's parsed objects: long records hold hundreds
     except (PdfminerException, MalformedPDFException, OSError, KeyError, TypeError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        reason = str(exc).splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
         raise PdfError(f"{path.name} is not a readable PDF: {reason}") from exc
     if not any(p.strip() for p in pages):
         raise PdfError(
