@@ -182,8 +182,8 @@ def _reason(err: BaseException) -> str:
     return text.splitlines()[0][:200] if text else type(err).__name__
 
 
-def _json_record(path: Path, n: int, line: str, defaults: RecordDefaults) -> Statement | Rejected:
-    where = f"{path.name} line {n}"
+def _json_object(where: str, line: str) -> dict[str, Any] | Rejected:
+    """The line's JSON object with a non-empty 'text', or why not."""
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as err:
@@ -195,6 +195,15 @@ def _json_record(path: Path, n: int, line: str, defaults: RecordDefaults) -> Sta
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         return Rejected(where, "the required field 'text' is missing or empty")
+    return obj
+
+
+def _json_record(path: Path, n: int, line: str, defaults: RecordDefaults) -> Statement | Rejected:
+    where = f"{path.name} line {n}"
+    obj = _json_object(where, line)
+    if isinstance(obj, Rejected):
+        return obj
+    text = obj["text"]
     fields = {k: str(obj.get(k) or "") for k in _STR_FIELDS}
     fields["symbol"] = fields["symbol"] or defaults.symbol
     fields["date"] = fields["date"] or defaults.date

@@ -76,12 +76,30 @@ def families(work: Path, scale: float, seed: int) -> Iterator[Family]:
     """Every family, sized by `scale` (1.0: thousands of cases)."""
     rng = random.Random(seed)
     strat = fuzz.strategies()
-    corpus = fuzz.SMALL_CORPUS.read_text(encoding="utf-8").splitlines()
-    texts = [p.read_text(encoding="utf-8") for p in fuzz.real_texts()]
 
     def n(base: int) -> int:
         return max(1, int(base * scale))
 
+    yield from _jsonl_families(work, rng, n, strat)
+    yield from _text_families(work, rng, n, strat)
+    yield _pdf_family(work, rng, n(100))
+    yield _huge_family(work)
+
+    fam = Family("filters generated (hypothesis)")
+
+    def check_filter(raw: Any) -> None:
+        fam.cases += 1
+        if failure := fuzz.check_filters(raw):
+            fam.failures.append(f"{raw!r:.120}: {failure}")
+
+    with_hypothesis(strat["filters"], n(3000), check_filter)
+    yield fam
+
+
+def _jsonl_families(
+    work: Path, rng: random.Random, n: Callable[[int], int], strat: dict[str, Any]
+) -> Iterator[Family]:
+    corpus = fuzz.SMALL_CORPUS.read_text(encoding="utf-8").splitlines()
     fam = Family("jsonl generated (hypothesis)")
     with_hypothesis(
         strat["jsonl"], n(2000), lambda t: _check(fam, work, "g.jsonl", t, TEXT_LIMIT_S)
@@ -107,6 +125,11 @@ def families(work: Path, scale: float, seed: int) -> Iterator[Family]:
         _check(fam, work, "h.jsonl", "\n".join(fuzz.hostile_jsonl_lines(rng)), TEXT_LIMIT_S)
     yield fam
 
+
+def _text_families(
+    work: Path, rng: random.Random, n: Callable[[int], int], strat: dict[str, Any]
+) -> Iterator[Family]:
+    texts = [p.read_text(encoding="utf-8") for p in fuzz.real_texts()]
     fam = Family("txt/md real records, mutated or re-encoded")
     for i in range(n(600)):
         text = rng.choice(texts)
@@ -119,19 +142,6 @@ def families(work: Path, scale: float, seed: int) -> Iterator[Family]:
     with_hypothesis(strat["record_text"], n(1500), each)
     for _ in range(n(200)):
         _check(fam, work, "s.txt", fuzz.speaker_soup(rng, rng.randint(1, 400)), TEXT_LIMIT_S)
-    yield fam
-
-    yield _pdf_family(work, rng, n(100))
-    yield _huge_family(work)
-
-    fam = Family("filters generated (hypothesis)")
-
-    def check_filter(raw: Any) -> None:
-        fam.cases += 1
-        if failure := fuzz.check_filters(raw):
-            fam.failures.append(f"{raw!r:.120}: {failure}")
-
-    with_hypothesis(strat["filters"], n(3000), check_filter)
     yield fam
 
 
