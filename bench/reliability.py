@@ -165,6 +165,7 @@ def run_xss(work: Path, s: Settings, emb: object) -> dict[str, int]:
     return {
         "surfaces": len(steps),
         "cases": sum(st.payloads for st in steps),
+        "payloads": hostile.payloads_covered(steps),
         "executed": sum(len(st.executed) for st in steps),
         "injected": sum(len(st.injected) for st in steps),
         "not_literal": sum(not st.literal for st in steps),
@@ -219,7 +220,8 @@ def summary(r: dict[str, dict], seconds: float) -> None:
         )
     if "xss" in r:
         x = r["xss"]
-        print(f"XSS cases {x['cases']} on {x['surfaces']} surfaces: executed {x['executed']}, "
+        print(f"XSS cases {x['cases']} ({x['payloads']} distinct payloads) on {x['surfaces']} "
+              f"surfaces: executed {x['executed']}, "
               f"injected elements {x['injected']}, not shown literally {x['not_literal']}")  # fmt: skip
 
 

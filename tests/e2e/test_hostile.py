@@ -29,7 +29,9 @@ def test_hostile_statements_render_as_text(
     page.screenshot(path=shots / "hostile.png", full_page=True)
     shown = sum(s.payloads for s in steps)
     print(f"{len(steps)} surfaces, {shown} payloads shown")
-    assert shown >= 20, [(s.surface, s.payloads) for s in steps]
+    assert shown >= 20 and hostile.payloads_covered(steps) >= 20, [
+        (s.surface, s.payloads) for s in steps
+    ]
     assert any(s.surface.startswith("statement viewer") for s in steps)
     for s in steps:
         assert not s.executed, (s.surface, s.executed)

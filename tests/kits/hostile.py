@@ -45,6 +45,7 @@ class Step:
     executed: list[str] = field(default_factory=list)  # payloads that ran, dialogs that opened
     injected: list[str] = field(default_factory=list)  # elements or links from a statement
     literal: bool = True  # the payload text is shown as typed
+    numbers: set[int] = field(default_factory=set)  # which payloads
 
 
 def payload_numbers(text: str) -> set[int]:
@@ -69,7 +70,8 @@ def probe(
     """Probe the page after showing hostile text in `selector`."""
     result = page.evaluate(PROBE_JS)
     text = page.locator(selector).first.inner_text()
-    step = Step(surface, payloads=len(payload_numbers(text)), injected=result["injected"])
+    numbers = payload_numbers(text)
+    step = Step(surface, payloads=len(numbers), injected=result["injected"], numbers=numbers)
     if result["xss"] is not None:
         step.executed.append(f"window.__xss = {result['xss']}")
     step.executed += [f"dialog: {d}" for d in dialogs]
@@ -88,8 +90,16 @@ def walk(page: Any, dialogs: list[str], upload: Path) -> list[Step]:
     return steps
 
 
+def payloads_covered(steps: list[Step]) -> int:
+    """Distinct payloads of the fixtures shown on at least one surface."""
+    return len(set().union(*(s.numbers for s in steps))) if steps else 0
+
+
 def _search(page: Any, dialogs: list[str]) -> Step:
     page.get_by_role("tab", name="Search").click()
+    k = page.locator("input[type=number]").first  # the "Passages (k)" slider's box: show 20
+    k.fill("20")
+    k.press("Enter")
     page.fill("#search-query textarea", f"{MARKER} water")
     page.click("#search-go")
     page.locator("#search-results .ev-card").first.wait_for()
@@ -147,7 +157,7 @@ def _library(page: Any, dialogs: list[str], upload: Path) -> list[Step]:
     page.click("#search-go")
     page.wait_for_timeout(1500)
     steps.append(probe(page, "typed filter in an error toast", dialogs, "body", ()))
-    steps[-1].payloads = 1  # the one typed value (the page shows the statements' too)
+    steps[-1].payloads, steps[-1].numbers = 1, set()  # the typed value (the page shows others)
     page.fill("#f-from textarea", "")
     page.click("#f-country input")
     page.fill("#f-country input", "<script")
