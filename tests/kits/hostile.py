@@ -109,16 +109,21 @@ def _search(page: Any, dialogs: list[str]) -> Step:
 
 
 def _viewers(page: Any, dialogs: list[str]) -> list[Step]:
+    """Open each distinct statement of the results (a statement may have several cards)."""
     steps = []
     buttons = page.locator("#search-results .open-stmt")
+    seen: set[str] = set()
     for i in range(buttons.count()):
-        before = page.locator("#search-viewer").inner_text()
+        sid = buttons.nth(i).get_attribute("data-sid") or ""
+        if sid in seen:
+            continue
+        seen.add(sid)
         buttons.nth(i).click()
         page.wait_for_function(
-            "(b) => document.querySelector('#search-viewer').innerText !== b", arg=before
+            "(sid) => document.querySelector('#search-viewer .viewer')?.dataset.sid === sid",
+            arg=sid,
         )
-        text = page.locator("#search-viewer").inner_text()
-        if MARKER in text:
+        if MARKER in page.locator("#search-viewer").inner_text():
             steps.append(probe(page, f"statement viewer #{i + 1}", dialogs, "#search-viewer", ()))
     return steps
 
