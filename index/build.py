@@ -12,7 +12,7 @@ import numpy as np
 from index.chunk import ChunkSettings, chunk_statement
 from index.embed import Embedder
 from index.errors import UnscRagError
-from index.layout import current_version, new_staging, publish
+from index.layout import current_version, guarded_write, new_staging, publish
 from index.lexical import STEMMER, BM25Index
 from index.loaded import FILES, load_index
 from index.manifest import Manifest
@@ -83,6 +83,7 @@ class IndexWriter:
         # corpus resumes from its last checkpoint (0: one version per call).
         self.checkpoint_chunks = checkpoint_chunks
 
+    @guarded_write
     def ingest(
         self, records: Iterable[Statement | Rejected], progress: Progress | None = None
     ) -> Summary:
@@ -111,6 +112,7 @@ class IndexWriter:
                     summary.unchanged += 1
                     continue
                 if old is not None:
+                    pending = [p for p in pending if p[0].id != rec.id]  # repeated in this batch
                     st.remove([rec.id])
                     summary.replaced += 1
                 else:
@@ -132,6 +134,7 @@ class IndexWriter:
             summary.chunks_embedded += st.write(pending, progress)
         return True
 
+    @guarded_write
     def remove(self, statement_ids: Iterable[str] = (), symbol: str = "") -> Summary:
         """Remove statements by id, or every statement of a meeting symbol."""
         summary = Summary()

@@ -29,3 +29,7 @@ class IndexWriteError(UnscRagError):
 
 class InputError(UnscRagError):
     """The user's input (question, filter, option) is not usable."""
+
+
+class CorruptIndexError(UnscRagError):
+    """A file of an index version is missing, truncated or unreadable."""

@@ -29,9 +29,11 @@ class BM25Index:
     def build(self, texts: list[str]) -> None:
         """Index `texts` (replaces anything indexed before; bm25s has no incremental add)."""
         self.n_docs = len(texts)
-        self._retriever = bm25s.BM25()
-        if texts:
-            self._retriever.index(self._tokenize(texts), show_progress=False)
+        self._retriever = None
+        tokens = self._tokenize(texts) if texts else None
+        if tokens is not None and tokens.vocab:  # no word at all (only stop words): nothing to find
+            self._retriever = bm25s.BM25()
+            self._retriever.index(tokens, show_progress=False)
 
     def query_terms(self, query: str) -> list[str]:
         """The stemmed, stop-word-free terms of a query that exist in the vocabulary."""
@@ -83,12 +85,13 @@ class BM25Index:
         folder.mkdir(parents=True, exist_ok=True)
         if self._retriever is not None and self.n_docs:
             self._retriever.save(str(folder / "bm25s"))
-        (folder / "bm25.json").write_text(json.dumps({"n_docs": self.n_docs, "stemmer": STEMMER}))
+        info = {"n_docs": self.n_docs, "stemmer": STEMMER, "indexed": self._retriever is not None}
+        (folder / "bm25.json").write_text(json.dumps(info))
 
     @classmethod
     def load(cls, folder: Path) -> BM25Index:
         """Read an index written by `save`."""
         info = json.loads((folder / "bm25.json").read_text())
         n = int(info["n_docs"])
-        retriever = bm25s.BM25.load(str(folder / "bm25s")) if n else None
+        retriever = bm25s.BM25.load(str(folder / "bm25s")) if (folder / "bm25s").is_dir() else None
         return cls(retriever, n)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.integrity import verify_version
 from index.layout import require_version
 from index.lexical import BM25Index
 from index.manifest import Manifest
@@ -52,6 +53,7 @@ def load_index(
 ) -> LoadedIndex:
     """Load the version in force; with `expected`, a manifest mismatch raises a clear error."""
     folder = require_version(Path(index_dir))
+    verify_version(folder, Path(index_dir))  # damaged files named before anything loads
     manifest = Manifest.read(folder / FILES["manifest"])
     if expected is not None:
         manifest.check_compatible(expected, Path(index_dir))

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import bisect
+import json
+import os
+import subprocess
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +26,8 @@ _ROW_TOLERANCE = 2.5
 _CLOSERS = (".", "?", "!", ":", ";", ")", "”", '"')
 
 Word = dict[str, Any]
+_ROOT = str(Path(__file__).resolve().parents[1])  # the folder holding the `index` package
+_CHILD_MEMORY = 3 * 2**30  # address space of the child that reads one PDF
 
 
 class PdfError(ValueError):
@@ -54,7 +60,7 @@ def extract_pdf(path: Path) -> PdfText:
     """Extract a record's text, columns followed, pages joined with a blank line."""
     try:
         import pdfplumber
-        from pdfplumber.utils.exceptions import PdfminerException
+        from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
     except ImportError as exc:  # pragma: no cover - pdfplumber is a pinned dependency
         raise PdfError(f"{path.name} cannot be read: install pdfplumber ({exc})") from exc
     try:
@@ -63,14 +69,58 @@ def extract_pdf(path: Path) -> PdfText:
             for page in pdf.pages:
                 pages.append(_page_text(page))
                 page.close()  # drop the page's parsed objects: long records hold hundreds
-    except (PdfminerException, OSError, KeyError, TypeError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    except (PdfminerException, MalformedPDFException, OSError, KeyError, TypeError) as exc:
+        reason = str(exc).splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
         raise PdfError(f"{path.name} is not a readable PDF: {reason}") from exc
     if not any(p.strip() for p in pages):
         raise PdfError(
             f"{path.name} is not a readable PDF: it has no text layer (a scan; OCR is out of scope)"
         )
     return _join_pages(pages)
+
+
+def pdf_time_limit(path: Path) -> float:
+    """Seconds one PDF may take to read: a minute, plus 30 s per MB (real records: ~4 s/MB)."""
+    return 60.0 + 30.0 * path.stat().st_size / 1e6
+
+
+def extract_pdf_limited(path: Path, timeout_s: float) -> PdfText:
+    """`extract_pdf` in a child process that is killed after `timeout_s` seconds.
+
+    pdfminer is third-party code fed untrusted bytes: a damaged file can make it loop, recurse
+    or allocate without end. In a child, a hang becomes a PdfError and a crash cannot take the
+    ingest (or the web app) down with it.
+    """
+    env = os.environ | {"PYTHONPATH": os.pathsep.join([_ROOT, os.environ.get("PYTHONPATH", "")])}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "index.pdf", str(path)],
+            capture_output=True,
+            timeout=timeout_s,
+            env=env,
+            check=False,
+        )
+    except OSError as err:  # the child could not start (no memory, no process slots)
+        raise PdfError(
+            f"{path.name} could not be read: no reader process ({err.strerror})."
+        ) from err
+    except subprocess.TimeoutExpired:
+        raise PdfError(
+            f"{path.name} took more than {timeout_s:.0f} s to read, so it was stopped: "
+            "check that it is an intact PDF."
+        ) from None
+    try:
+        data = json.loads(done.stdout)
+    except ValueError:
+        why = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or [
+            f"exit code {done.returncode}"
+        ]
+        raise PdfError(
+            f"{path.name} is not a readable PDF: the reader stopped ({why[0][:200]})"
+        ) from None
+    if "error" in data:
+        raise PdfError(data["error"])
+    return PdfText(data["text"], data["page_starts"])
 
 
 def page_of(pdf: PdfText, offset: int) -> int:
@@ -215,3 +265,25 @@ def _lines_to_text(lines: list[_Line]) -> str:
         parts.append(ln.text)
         prev = ln
     return "\n".join(parts)
+
+
+def _child(path: str) -> None:
+    """Read one PDF and print it as JSON; any failure of the reader becomes an error message."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (_CHILD_MEMORY, _CHILD_MEMORY))
+    try:
+        pdf = extract_pdf(Path(path))
+        out: dict[str, Any] = {"text": pdf.text, "page_starts": pdf.page_starts}
+    except PdfError as err:
+        out = {"error": str(err)}
+    # The one broad catch: whatever pdfminer raises on damaged bytes (struct.error, zlib.error,
+    # RecursionError, MemoryError, AssertionError, ...) means "not a readable PDF".
+    except Exception as err:
+        reason = str(err).splitlines()[0][:200] if str(err).strip() else type(err).__name__
+        out = {"error": f"{Path(path).name} is not a readable PDF: {reason}"}
+    sys.stdout.write(json.dumps(out))
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1])

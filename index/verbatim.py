@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -41,16 +42,20 @@ _ROLES = (
 )
 # A name token: capitalised (any script with case), or a lower-case particle ("de", "van", "al-").
 _PARTICLES = r"de|da|del|della|der|di|do|dos|du|la|le|van|von|bin|ben|al|el|y"
-_TOKEN = rf"(?:[^\W\d_a-z][\w'’.\-]*|(?:{_PARTICLES})\b-?)"
-_PAREN = r"\((?:[^()\n]|\n(?!\n)|\([^()]*\))*\)"  # one nesting level: "(Bolivia (… of))"
+# Quantifiers are possessive (*+) and parentheses bounded: a name token cannot be re-split
+# ("MrABCDEF" as "A"+"BCDEF"...) and no scan runs past a few hundred characters, so a line that
+# is not a speaker line fails in linear time (a 60-letter capitalised line took minutes before).
+_TOKEN = rf"(?:[^\W\d_a-z][\w'’.\-]*+|(?:{_PARTICLES})\b-?)"
+_GAP = r"[ \t]*+\n?[ \t]*+"  # spaces, at most one line break
+_PAREN = r"\((?:[^()\n]|\n(?!\n)|\([^()]{0,200}\)){0,300}+\)"  # one nesting: "(Bolivia (… of))"
 _SPEAKER_RE = re.compile(
     rf"""
     (?P<speaker>
         The[ \t]+(?i:{_ROLES})
-      | (?:{_TITLES})\.?[ \t]+{_TOKEN}(?:[ \t]*\n?[ \t]*{_TOKEN}){{0,5}}
+      | (?:{_TITLES})\.?[ \t]++{_TOKEN}(?:{_GAP}{_TOKEN}){{0,5}}+
     )
-    (?P<parens>(?:[ \t]*\n?[ \t]*{_PAREN}){{0,3}})
-    [ \t]*\n?[ \t]*:
+    (?P<parens>(?:{_GAP}{_PAREN}){{0,3}}+)
+    {_GAP}:
     """,
     re.VERBOSE,
 )
@@ -173,10 +178,10 @@ _MONTH_NAMES = (
 _MONTHS = {m: i + 1 for i, m in enumerate(_MONTH_NAMES)}
 _SYMBOL_RE = re.compile(r"\b([SA])[ \t]*(/(?:ES-\d+/)?(?:\d+/)?PV\.\d+)\b")
 _WEEKDAY_DATE_RE = re.compile(
-    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(\d{1,2})\s+([A-Z][a-z]+),?\s+(\d{4})"
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+([0-9]{1,2})\s+([A-Z][a-z]+),?\s+([0-9]{4})"
 )
-_DATE_RE = re.compile(r"\b(\d{1,2})\s+([A-Z][a-z]+)\s+(\d{4})\b")
-_NUMERIC_DATE_RE = re.compile(r"\b(\d{2})/(\d{2})/(\d{4})\b")
+_DATE_RE = re.compile(r"\b([0-9]{1,2})\s+([A-Z][a-z]+)\s+([0-9]{4})\b")
+_NUMERIC_DATE_RE = re.compile(r"\b([0-9]{2})/([0-9]{2})/([0-9]{4})\b")
 _HEAD_CHARS = 6000  # the cover page and first running head fit in this
 
 
@@ -189,13 +194,23 @@ def parse_header(text: str) -> RecordHeader:
 
 
 def _find_date(head: str) -> str:
+    """The first real calendar date of the head ("31 February 2020" is not one)."""
     for pattern in (_WEEKDAY_DATE_RE, _DATE_RE):
         for m in pattern.finditer(head):
             month = _MONTHS.get(m.group(2))
-            if month:
-                return f"{int(m.group(3)):04d}-{month:02d}-{int(m.group(1)):02d}"
-    num = _NUMERIC_DATE_RE.search(head)
-    return f"{num.group(3)}-{num.group(2)}-{num.group(1)}" if num else ""
+            if month and (found := _real_date(m.group(3), month, m.group(1))):
+                return found
+    for num in _NUMERIC_DATE_RE.finditer(head):
+        if found := _real_date(num.group(3), int(num.group(2)), num.group(1)):
+            return found
+    return ""
+
+
+def _real_date(year: str, month: int, day: str) -> str:
+    try:
+        return date(int(year), month, int(day)).isoformat()
+    except ValueError:
+        return ""
 
 
 def _find_agenda(head: str) -> str:

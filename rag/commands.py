@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from index.errors import UnscRagError
-from index.parse import RecordDefaults, read_statements
+from index.errors import CorruptIndexError, InputError, UnscRagError
+from index.integrity import find_damage, verify_version, version_table
+from index.layout import VERSIONS, check_writable, current_version, require_version, switch_to
+from index.parse import RecordDefaults, check_file, iso_date, read_statements
 from index.types import Rejected, Statement
-from rag.components import make_writer, open_index
 from rag.settings import Settings
 
 
@@ -43,6 +44,11 @@ def register(sub: Any) -> None:
     g.add_argument("--id", action="append", default=[], dest="ids")
     g.add_argument("--symbol", default="")
     p.set_defaults(handler=cmd_remove)
+
+    p = sub.add_parser("restore", help="put an older kept version of an index back in force")
+    index_option(p)
+    p.add_argument("--version", default="", help="version to restore (without it: list them)")
+    p.set_defaults(handler=cmd_restore)
 
     p = sub.add_parser("stats", help="what an index holds")
     index_option(p)
@@ -162,12 +168,45 @@ def _records(
             yield Rejected(str(path), str(err))
 
 
+def _usable(paths: list[Path]) -> list[str]:
+    """The one-sentence problem of each path that cannot be read (checked before any model)."""
+    problems = []
+    for path in paths:
+        try:
+            check_file(path)
+        except UnscRagError as err:
+            problems.append(str(err))
+    return problems
+
+
+def _writable_index(index_dir: Path) -> None:
+    """Fail fast: the folder can be written and its version in force (if any) is intact."""
+    check_writable(index_dir)
+    folder = current_version(index_dir)
+    if folder is not None:
+        verify_version(folder, index_dir)
+
+
 def cmd_ingest(args: argparse.Namespace, s: Settings) -> int:
     """Ingest files; one summary line; exit 1 when any record was rejected."""
     from tqdm import tqdm
 
+    if args.date and not iso_date(args.date):
+        raise InputError(f"--date {args.date[:40]!r} is not a date: write it as YYYY-MM-DD.")
     defaults = RecordDefaults(args.symbol, args.date, args.agenda)
-    writer = make_writer(s, args.index)
+    index_dir = args.index or s.index.dir
+    problems = _usable(args.paths)
+    if len(problems) == len(args.paths):  # nothing to ingest: say so without loading a model
+        for err in problems:
+            print(f"rejected: {err}", file=sys.stderr)
+        print(
+            f"added 0, unchanged 0, replaced 0, rejected {len(problems)}, removed 0 (nothing read)"
+        )
+        return 1
+    _writable_index(index_dir)
+    from rag.components import make_writer  # the model loads here, after the cheap checks
+
+    writer = make_writer(s, index_dir)
     bar = tqdm(unit="chunk", desc="embedding", file=sys.stderr, disable=None)
     summary = writer.ingest(_records(args.paths, defaults, []), progress=bar.update)
     bar.close()
@@ -179,16 +218,54 @@ def cmd_ingest(args: argparse.Namespace, s: Settings) -> int:
 
 def cmd_remove(args: argparse.Namespace, s: Settings) -> int:
     """Remove by id or meeting symbol."""
-    summary = make_writer(s, args.index).remove(args.ids, args.symbol)
+    index_dir = args.index or s.index.dir
+    require_version(index_dir)  # nothing to remove from: say so before loading the model
+    _writable_index(index_dir)
+    from rag.components import make_writer
+
+    summary = make_writer(s, index_dir).remove(args.ids, args.symbol)
     print(summary.line())
     return 0 if summary.removed else 1
 
 
 def stats(s: Settings, index_dir: Path | None) -> dict[str, Any]:
-    """Counts by collection, year, country and meeting."""
-    idx = open_index(s, index_dir)
-    summary = idx.meta.summary()
-    return summary | {"meetings": len(summary["by_meeting"]), "manifest": idx.manifest.__dict__}
+    """Counts by collection, year, country and meeting (reads SQLite only: no model loads)."""
+    from index.loaded import FILES
+    from index.manifest import Manifest
+    from index.meta import MetaStore
+
+    root = Path(index_dir or s.index.dir)
+    folder = require_version(root)
+    verify_version(folder, root)
+    manifest = Manifest.read(folder / FILES["manifest"])
+    meta = MetaStore(folder / FILES["meta"], readonly=True)
+    try:
+        summary = meta.summary()
+    finally:
+        meta.close()
+    return summary | {"meetings": len(summary["by_meeting"]), "manifest": manifest.__dict__}
+
+
+def cmd_restore(args: argparse.Namespace, s: Settings) -> int:
+    """List the kept versions of an index, or put one of them back in force."""
+    root = Path(args.index or s.index.dir)
+    rows = version_table(root)
+    if not rows:
+        require_version(root)  # the usual "No index at …" sentence
+    if not args.version:
+        for r in rows:
+            mark = "*" if r["in_force"] else " "
+            print(f"{mark} {r['version']}  {r['state']}  ({r['summary']})")
+        return 0
+    damage = find_damage(root / VERSIONS / args.version)
+    if damage is not None and (root / VERSIONS / args.version).is_dir():
+        raise CorruptIndexError(
+            f"Version {args.version} is damaged too ({damage.file}: {damage.what}): "
+            "choose another one, or rebuild the index with `unsc-rag ingest`."
+        )
+    switch_to(root, args.version)
+    print(f"restored {args.version} in {root}: it is the version in force now.")
+    return 0
 
 
 def cmd_stats(args: argparse.Namespace, s: Settings) -> int:

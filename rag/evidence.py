@@ -248,18 +248,14 @@ class EvidenceFinder:
 
 def lists_speakers(analysis: Analysis) -> bool:
     """ "Which delegations / speakers said …": the answer is a list of who spoke."""
-    return (
-        analysis.answer_type == "list"
-        and not analysis.speaking
-        and bool(
-            re.search(
-                r"\b(?:delegations|speakers|members|participants|statements|countries|"
-                r"states|representatives)\b",
-                analysis.question,
-                re.I,
-            )  # fmt: skip
-        )
-    )
+    asks = _WHO_MANY.search(analysis.question)
+    return analysis.answer_type == "list" and not analysis.speaking and bool(asks)
+
+
+_WHO_MANY = re.compile(
+    r"\b(?:delegations|speakers|members|participants|statements|countries|states|representatives)\b",
+    re.I,
+)
 
 
 def names_found(analysis: Analysis, context: str) -> float:

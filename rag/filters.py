@@ -37,10 +37,13 @@ def parse_filters(raw: Mapping[str, object] | Filters | None) -> Filters:
         return Filters()
     if isinstance(raw, Filters):
         return raw
-    unknown = sorted(set(raw) - set(KEYS))
+    if not isinstance(raw, Mapping):
+        raise InputError("Filters must map filter names to values, e.g. {'country': 'France'}.")
+    unknown = sorted(set(raw) - set(KEYS), key=str)
     if unknown:
         raise InputError(
-            f"Unknown filter {', '.join(map(repr, unknown))}: use one of {', '.join(KEYS)}."
+            f"Unknown filter {', '.join(repr(str(k)[:30]) for k in unknown[:3])}: "
+            f"use one of {', '.join(KEYS)}."
         )
     values: dict[str, object] = {}
     for key, value in raw.items():
@@ -49,26 +52,36 @@ def parse_filters(raw: Mapping[str, object] | Filters | None) -> Filters:
         if key in ("date_from", "date_to"):
             values[key] = _iso(key, value)
         else:
-            values[_FIELD[key]] = _as_tuple(value)
+            values[_FIELD[key]] = _as_tuple(key, value)
     f = Filters(**values)  # type: ignore[arg-type]
     if f.date_from and f.date_to and f.date_from > f.date_to:
         raise InputError(f"date_from {f.date_from} is after date_to {f.date_to}: swap them.")
     return f
 
 
-def _as_tuple(value: object) -> tuple[str, ...]:
+def _as_tuple(key: str, value: object) -> tuple[str, ...]:
     items = value if isinstance(value, list | tuple) else str(value).split("|")
-    return tuple(s.strip() for s in map(str, items) if s.strip())
+    return tuple(_text(key, s).strip() for s in map(str, items) if s.strip())
+
+
+def _text(key: str, text: str) -> str:
+    """The text itself, or a clear error when it holds a character that cannot be searched."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        bad = ord(err.object[err.start])
+        raise InputError(f"{key} holds an invalid character (U+{bad:04X}): retype it.") from None
+    return text
 
 
 def _iso(key: str, value: object) -> str:
-    text = str(value).strip()
-    if re.fullmatch(r"\d{4}", text):  # a bare year means its whole span
+    text = _text(key, str(value)).strip()
+    if re.fullmatch(r"[0-9]{4}", text) and text != "0000":  # a bare year means its whole span
         return f"{text}-01-01" if key == "date_from" else f"{text}-12-31"
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise InputError(f"{key} {text!r} is not a date: write it as YYYY-MM-DD.") from None
+        raise InputError(f"{key} {text[:40]!r} is not a date: write it as YYYY-MM-DD.") from None
 
 
 # Meeting records ("S/PV.4644") and the letters that record videoconferences ("S/2020/274").

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
+from html import escape
 from typing import Any
 
 import gradio as gr
@@ -235,7 +236,7 @@ def answer_stream(
             chat[-1] = _assistant(render.streaming_html(raw, banner, quotes))
             yield chat, history, turns, gr.skip(), ""
     except UnscRagError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(escape(str(err))) from None  # toasts render HTML
 
 
 def _assistant(html: str) -> dict[str, str]:

@@ -6,6 +6,7 @@ import json
 import tempfile
 from collections.abc import Callable
 from functools import partial
+from html import escape
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,7 @@ def run_eval(
     try:
         result = evaluate(engine.index_dir, questions, modes, ks)
     except UnscRagError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(escape(str(err))) from None  # toasts render HTML
     runs = result.get("runs") or [result]
     out = Path(tempfile.mkdtemp(prefix="unsc-eval-")) / "retrieval_eval.json"
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +96,8 @@ def ingest(
     line = f"Added {added} statement(s) from {len(paths)} file(s)."
     if bad:
         line += f" ⚠ {len(bad)} file(s) had problems: see the messages below."
-        gr.Warning(f"{len(bad)} file(s) had problems: " + " ".join(str(r[5]) for r in bad)[:300])
+        messages = " ".join(str(r[5]) for r in bad)[:300]  # toasts render HTML: quote it
+        gr.Warning(f"{len(bad)} file(s) had problems: " + escape(messages))
     choices = [
         gr.update(choices=engine.choices(c))
         for c in ("country", "symbol_base", "spoken_language", "participant_type")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from html import escape
 from typing import Any
 
 import gradio as gr
@@ -58,5 +59,5 @@ def search(engine: Engine, query: str, *rest: Any) -> tuple[str, str]:
         flt = parse_filters(filters_from(*filter_values))
         found = engine.retriever(mode).search(query, int(k), flt)
     except UnscRagError as err:
-        raise gr.Error(str(err)) from None
+        raise gr.Error(escape(str(err))) from None  # toasts render HTML
     return render.searched_banner([found]), render.search_results(found.passages)

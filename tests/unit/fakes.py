@@ -196,3 +196,19 @@ def build_index(
     summary = IndexWriter(folder, embedder or FakeEmbedder(), chunking, spec).ingest(statements)
     assert summary.added == len(statements), summary.errors
     return load_index(folder, spec=spec)
+
+
+class BowEmbedder:
+    """An Embedder over `bow` vectors with a word-count tokenizer (index writer tests)."""
+
+    name = "bow-fake"
+    dim = 512
+    max_tokens = 256
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Bag-of-words vectors of the texts."""
+        return bow(texts)
+
+    def count_tokens(self, text: str) -> int:
+        """Words, standing in for word pieces."""
+        return len(text.split())
