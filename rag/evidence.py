@@ -137,13 +137,13 @@ class EvidenceFinder:
     ) -> list[Evidence]:
         """Every candidate sentence as evidence, best first (`whole`: the passages are all of
         the few statements the filters allow, so their words all count for coverage)."""
-        cands = candidates(passages)
+        question = analysis.question
+        wanted = specific_terms(question, self.terms, self._generic)
+        cands = self._shortlist(candidates(passages), wanted)
         if not cands:
             return []
-        question = analysis.question
         vecs = self.embed([question, *(c.text for c in cands)])
         sims = vecs[1:] @ vecs[0]
-        wanted = specific_terms(question, self.terms, self._generic)
         # What the top passages cover together (with who, when, agenda): the refusal feature
         top = passages if whole else passages[: self.config.top_passages]
         context = " ".join(about(p) for p in top)
@@ -175,6 +175,17 @@ class EvidenceFinder:
             f["retrieved_terms"], f["retrieved_names"] = retrieved, named
             scored.append(Evidence(c.passage, c.start, c.end, round(score, 6), party, f))
         return sorted(scored, key=lambda e: -e.score)
+
+    def _shortlist(self, cands: list[Candidate], wanted: list[str]) -> list[Candidate]:
+        """At most `max_candidates` sentences to embed: a whole meeting has thousands, and the
+        encoder reads ~40 a second here. Those sharing most of the question's words go first,
+        then retrieval order."""
+        most = self.config.max_candidates
+        if len(cands) <= most:
+            return cands
+        share = [self._coverage(wanted, c.text) for c in cands]
+        keep = sorted(range(len(cands)), key=lambda i: (-share[i], cands[i].rank))[:most]
+        return [cands[i] for i in sorted(keep)]
 
     def answers(self, ranked: Sequence[Evidence], whole: bool = False) -> bool:
         """Whether the best evidence is about the question at all (else: say it is not found).
