@@ -44,6 +44,12 @@ button.open-stmt { margin-top: 6px; font-size: .8em; padding: 2px 8px; border-ra
   border: 1px solid #4a7bd0; color: #1d4ea3; background: #fff; cursor: pointer; }
 .viewer .nav .nb { font-size: .85em; margin: 2px 0; }
 .ev-empty { color: #888; font-style: italic; padding: 8px; }
+a.rec-link { color: #1d4ea3 !important; text-decoration: none !important; font-weight: 600; }
+a.rec-link:hover { text-decoration: underline !important; }
+.rec-unknown { font-style: italic; }
+.downloads { font-size: .8em; color: #555; margin-top: 6px; }
+a.dl-link { color: #1d4ea3 !important; border: 1px solid #c7d8f7; border-radius: 6px;
+  padding: 0 6px; text-decoration: none !important; }
 .streaming .cursor { animation: blink 1s steps(2) infinite; }
 @keyframes blink { 50% { opacity: 0; } }
 """
