@@ -37,6 +37,23 @@ def answer_to_json(answer: Answer) -> dict[str, Any]:
     }
 
 
+def answer_summary(answer: Answer) -> dict[str, Any]:
+    """The compact answer for API and MCP clients: text, citations with links, notes."""
+    return {
+        "question": answer.question,
+        "answer": REFUSAL_TEXT if answer.refused else answer.text,
+        "refused": answer.refused,
+        "citations": [citation_json(c) for c in answer.citations()],
+        "notes": list(answer.notes),
+        "searched": [describe(r.filters, r.given) for r in answer.retrievals],
+        "closest": [passage_json(p, i) for i, p in enumerate(answer.passages[:3], 1)]
+        if answer.refused
+        else [],
+        "backend": answer.backend,
+        "settings_hash": answer.settings_hash,
+    }
+
+
 def citation_json(c: Citation) -> dict[str, Any]:
     """One citation: who, which record and its link, the exact words and their offsets."""
     st = c.passage.statement

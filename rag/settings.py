@@ -132,6 +132,17 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address the app listens on.")
     port: int = Field(7860, description="Port of the app.")
     auth: str | None = Field(None, description="Basic auth 'user:password' for the app, if set.")
+    # API
+    api_port: int = Field(8000, description="Port of `unsc-rag api` (OpenAI-compatible server).")
+    api_key: str | None = Field(
+        None,
+        description="Bearer key `unsc-rag api` requires; none: no key (keep it on 127.0.0.1).",
+        repr=False,
+        exclude=True,  # never dumped, so never in the settings hash or a report
+    )
+    mcp_server: bool = Field(
+        False, description="Serve the app's MCP tools at /gradio_api/mcp/ (`serve --mcp`)."
+    )
 
     def settings_hash(self) -> str:
         """Short hash of every setting, stamped on answers and evaluation reports."""

@@ -9,6 +9,7 @@ import gradio as gr
 
 from index.embed import Embedder
 from rag.settings import Settings
+from ui.endpoints import register_api
 from ui.engine import Engine
 from ui.tabs_chat import build_chat, build_filters
 from ui.tabs_eval import build_eval
@@ -75,6 +76,7 @@ def build_app(
                 build_eval(engine)
             with gr.Tab("Library", id="library"):
                 build_library(engine, fc)
+        register_api(engine, backend)  # /ask, /search, /statement, /stats (and the MCP tools)
     # Searches run side by side; the answer event has its own limit of one (see tabs_chat).
     demo.queue(default_concurrency_limit=4)
     return demo
@@ -105,6 +107,7 @@ def launch(
         prevent_thread_lock=not block,
         footer_links=["api"],
         quiet=not block,
+        mcp_server=settings.mcp_server,
         **extra,
     )
 

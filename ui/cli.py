@@ -17,6 +17,11 @@ def register(sub: Any) -> None:
     p.add_argument("--port", type=int, default=None, help="port (default 7860)")
     p.add_argument("--backend", default=None, help="embedded, openai or extractive")
     p.add_argument("--share", action="store_true", help="also open a public gradio.live link")
+    p.add_argument(
+        "--mcp",
+        action="store_true",
+        help="also serve the MCP tools search_statements and ask_statements at /gradio_api/mcp/",
+    )
     p.set_defaults(handler=cmd_serve)
 
 
@@ -28,6 +33,6 @@ def cmd_serve(args: argparse.Namespace, s: Settings) -> int:
         k: v
         for k, v in {"host": args.host, "port": args.port, "backend": args.backend}.items()
         if v is not None
-    }
+    } | ({"mcp_server": True} if args.mcp else {})
     serve(s.model_copy(update=update), args.index, share=args.share)
     return 0
