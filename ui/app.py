@@ -60,6 +60,13 @@ def build_app(
     settings: Settings, index_dir: Path | None = None, embedder: Embedder | None = None
 ) -> gr.Blocks:
     """The whole app over one index; the embedder and index are loaded here, once."""
+    return build_app_engine(settings, index_dir, embedder)[0]
+
+
+def build_app_engine(
+    settings: Settings, index_dir: Path | None = None, embedder: Embedder | None = None
+) -> tuple[gr.Blocks, Engine]:
+    """The app and the engine it runs on (`unsc-rag api --ui` shares the engine)."""
     engine = Engine(settings, Path(index_dir or settings.index_dir), embedder)
     backend = settings.backend if settings.backend in ("embedded", "openai") else "extractive"
     with gr.Blocks(title=TITLE) as demo:
@@ -79,7 +86,7 @@ def build_app(
         register_api(engine, backend)  # /ask, /search, /statement, /stats (and the MCP tools)
     # Searches run side by side; the answer event has its own limit of one (see tabs_chat).
     demo.queue(default_concurrency_limit=4)
-    return demo
+    return demo, engine
 
 
 def auth_pair(auth: str | None) -> tuple[str, str] | None:
