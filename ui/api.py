@@ -74,7 +74,6 @@ def as_api_error(err: UnscRagError) -> ApiError:
 def create_api(settings: Settings, engine: Engine, default_backend: str) -> FastAPI:
     """The FastAPI app over a loaded engine (routes, key check, error objects)."""
     app = FastAPI(title="unsc-rag API", description=__doc__, version="1")
-    started = int(time.time())
     key = settings.api_key
 
     def check_key(request: Request) -> None:
@@ -90,7 +89,13 @@ def create_api(settings: Settings, engine: Engine, default_backend: str) -> Fast
             )
 
     _error_handlers(app)
-    auth = [Depends(check_key)]
+    _routes(app, engine, default_backend, [Depends(check_key)])
+    return app
+
+
+def _routes(app: FastAPI, engine: Engine, default_backend: str, auth: list[Any]) -> None:
+    """/v1/models, /v1/chat/completions, /v1/search and /health."""
+    started, settings = int(time.time()), engine.settings
 
     @app.get("/v1/models", dependencies=auth)
     def models() -> dict[str, Any]:
@@ -125,8 +130,6 @@ def create_api(settings: Settings, engine: Engine, default_backend: str) -> Fast
     def health() -> dict[str, Any]:
         """Up, and how many statements the index holds."""
         return {"status": "ok", "statements": engine.stats()["statements"]}
-
-    return app
 
 
 def _retriever(name: str) -> str:
