@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -14,10 +15,13 @@ QUESTION = "Which city did Kazakhstan propose for a UN regional hub?"
 
 
 @pytest.fixture(scope="module")
-def client(app_url):
+def client(settings, embedder, small_index_dir):
+    """An app of its own over the small index (read only; the upload test writes e2e_index)."""
     from gradio_client import Client
 
-    return Client(app_url, verbose=False)
+    demo, url = start_app(settings, small_index_dir, embedder, "extractive")
+    yield Client(url, verbose=False)
+    demo.close()
 
 
 def test_the_api_has_four_named_endpoints_with_named_parameters(client):
@@ -59,9 +63,9 @@ def test_an_api_error_is_one_sentence(client):
 
 
 @pytest.fixture(scope="module")
-def mcp_url(settings, embedder, e2e_index):
+def mcp_url(settings, embedder, small_index_dir):
     demo, url = start_app(
-        settings.model_copy(update={"mcp_server": True}), e2e_index, embedder, "extractive"
+        settings.model_copy(update={"mcp_server": True}), small_index_dir, embedder, "extractive"
     )
     yield url + "gradio_api/mcp/"
     demo.close()
@@ -83,7 +87,9 @@ def test_mcp_lists_and_calls_the_tools(mcp_url):
         ("search_statements", {"query": "regional hub Almaty", "country": ["Kazakhstan"], "k": 2}),
         ("ask_statements", {"question": QUESTION, "backend": "extractive"}),
     ]
-    tools, (found, asked) = asyncio.run(_mcp(mcp_url, calls))
+    # In a thread of its own: the session's Playwright browser holds this thread's event loop.
+    with ThreadPoolExecutor(1) as pool:
+        tools, (found, asked) = pool.submit(asyncio.run, _mcp(mcp_url, calls)).result()
     by_name = {t.name: t for t in tools}
     assert {"search_statements", "ask_statements"} <= set(by_name)
     assert set(by_name) <= {"search_statements", "ask_statements", "read_statement", "index_stats"}

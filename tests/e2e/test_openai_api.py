@@ -1,5 +1,6 @@
 """`unsc-rag api` against the official `openai` client and raw SSE: the real server on
-127.0.0.1 over the small real index (extractive backend; one test with the embedded model)."""
+127.0.0.1 over the small real index, read only (extractive backend; one test with the embedded
+model). Not the e2e copy of the index: the upload test adds statements to that one."""
 
 from __future__ import annotations
 
@@ -41,10 +42,10 @@ def api_settings(settings, **extra):
 
 
 @pytest.fixture(scope="module")
-def api_url(settings, embedder, e2e_index) -> Iterator[str]:
+def api_url(settings, embedder, small_index_dir) -> Iterator[str]:
     from ui.api import build_server_app
 
-    app = build_server_app(api_settings(settings, api_key=KEY), e2e_index, embedder=embedder)
+    app = build_server_app(api_settings(settings, api_key=KEY), small_index_dir, embedder=embedder)
     yield from serve(app)
 
 
@@ -192,11 +193,11 @@ def test_errors_are_openai_error_objects(client, api_url):
     assert r.status_code == 400 and "not a date" in r.json()["error"]["message"]
 
 
-def test_a_model_that_cannot_load_is_a_503(settings, embedder, e2e_index, tmp_path):
+def test_a_model_that_cannot_load_is_a_503(settings, embedder, small_index_dir, tmp_path):
     from ui.api import build_server_app
 
     broken = api_settings(settings, llm_model_path=tmp_path / "missing.gguf")
-    for url in serve(build_server_app(broken, e2e_index, embedder=embedder)):
+    for url in serve(build_server_app(broken, small_index_dir, embedder=embedder)):
         c = openai.OpenAI(base_url=f"{url}/v1", api_key="none", max_retries=0)
         with pytest.raises(openai.InternalServerError) as err:
             c.chat.completions.create(
@@ -207,11 +208,11 @@ def test_a_model_that_cannot_load_is_a_503(settings, embedder, e2e_index, tmp_pa
         assert err.value.status_code == 503 and "Traceback" not in err.value.message
 
 
-def test_one_process_serves_the_api_and_the_ui(settings, embedder, e2e_index):
+def test_one_process_serves_the_api_and_the_ui(settings, embedder, small_index_dir):
     from ui.api import build_server_app
 
     for url in serve(
-        build_server_app(api_settings(settings), e2e_index, with_ui=True, embedder=embedder)
+        build_server_app(api_settings(settings), small_index_dir, with_ui=True, embedder=embedder)
     ):
         assert httpx.get(f"{url}/v1/models").json()["data"][0]["id"] == "unsc-rag"
         page = httpx.get(f"{url}/ui/", follow_redirects=True)
