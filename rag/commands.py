@@ -61,7 +61,8 @@ def register(sub: Any) -> None:
     p.add_argument("--k", type=int, default=None)
     retriever_option(p)
     filter_options(p)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="same as --format json")
+    p.add_argument("--format", choices=["text", "json", "csv"], default="text")
     p.set_defaults(handler=cmd_search)
 
     p = sub.add_parser("ask", help="answer a question with checked citations")
@@ -70,7 +71,13 @@ def register(sub: Any) -> None:
     p.add_argument("--backend", default=None, help="embedded, openai or extractive")
     retriever_option(p)
     filter_options(p)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="same as --format json")
+    p.add_argument(
+        "--format",
+        choices=["text", "json", "md", "csljson", "bibtex", "ris"],
+        default="text",
+        help="md: Markdown with footnotes; csljson, bibtex, ris: the citations for Zotero & co.",
+    )
     p.set_defaults(handler=cmd_ask)
 
     p = sub.add_parser("migrate", help="copy an index's vectors to Milvus (no re-embedding)")
@@ -116,16 +123,22 @@ def filters_from_args(args: argparse.Namespace) -> dict[str, object]:
 
 
 def cmd_search(args: argparse.Namespace, s: Settings) -> int:
-    """Print ranked passages as text or JSON."""
+    """Print ranked passages as text, JSON or CSV (each with its record's link)."""
+    from rag.answer_json import passage_json, record_line
     from rag.components import make_retriever
+    from rag.export import passages_csv
     from rag.filters import describe, parse_filters
 
     flt = parse_filters(filters_from_args(args))
     retriever = make_retriever(s, args.index, args.retriever)
     found = retriever.search(args.query, args.k or None, flt)
     passages = found.passages
-    if args.json:
-        print_json([p.to_json(rank) for rank, p in enumerate(passages, start=1)])
+    fmt = "json" if args.json else args.format
+    if fmt == "json":
+        print_json([passage_json(p, rank) for rank, p in enumerate(passages, start=1)])
+        return 0
+    if fmt == "csv":
+        sys.stdout.write(passages_csv(passages))
         return 0
     if not passages:
         shown = describe(found.filters, found.given)
@@ -133,6 +146,7 @@ def cmd_search(args: argparse.Namespace, s: Settings) -> int:
         return 1
     for rank, p in enumerate(passages, start=1):
         print(f"[{rank}] {p.score:.4f}  {p.label()}  ({p.statement_id})")
+        print(f"    {record_line(p.statement)}")
         print("    " + " ".join(p.text.split())[:400])
     return 0
 
@@ -141,6 +155,7 @@ def cmd_ask(args: argparse.Namespace, s: Settings) -> int:
     """Stream the answer to stdout (text) or print the checked answer as JSON."""
     from rag.answer_json import answer_to_json, render_text
     from rag.components import make_pipeline
+    from rag.export import export_answer
     from rag.filters import parse_filters
 
     flt = parse_filters(filters_from_args(args))
@@ -150,10 +165,13 @@ def cmd_ask(args: argparse.Namespace, s: Settings) -> int:
         if event.kind == "answer":
             answer = event.answer
     assert answer is not None
-    if args.json:
+    fmt = "json" if args.json else args.format
+    if fmt == "json":
         print_json(answer_to_json(answer))
-    else:
+    elif fmt == "text":
         print(render_text(answer))
+    else:
+        sys.stdout.write(export_answer(answer, fmt))
     return 0
 
 

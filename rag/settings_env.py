@@ -54,6 +54,9 @@ FLAT_NAMES: dict[str, tuple[str, ...]] = {
     "openai_api_key": ("answer.openai.api_key",),
     "openai_timeout_s": ("answer.openai.timeout_s",),
     "host": ("serve.host",),
+    "api_port": ("serve.api_port",),
+    "api_key": ("serve.api_key",),
+    "mcp_server": ("serve.mcp_server",),
     "port": ("serve.port",),
     "auth": ("serve.auth",),
 }

@@ -234,3 +234,12 @@ class ServeSettings:
     auth: str | None = Field(
         default=None, description="Basic auth 'user:password' for the app, if set."
     )
+    api_port: int = Field(default=8000, description="Port of `unsc-rag api` (OpenAI-compatible).")
+    api_key: str | None = Field(
+        default=None,
+        description="Bearer key `unsc-rag api` requires; none: no key (keep it on 127.0.0.1).",
+        repr=False,  # never printed; settings_hash leaves it out (SECRETS)
+    )
+    mcp_server: bool = Field(
+        default=False, description="Serve the app's MCP tools at /gradio_api/mcp/ (`serve --mcp`)."
+    )

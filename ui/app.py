@@ -9,6 +9,7 @@ import gradio as gr
 
 from index.embed import Embedder
 from rag.settings import Settings
+from ui.endpoints import register_api
 from ui.engine import Engine
 from ui.tabs_chat import build_chat, build_filters
 from ui.tabs_eval import build_eval
@@ -44,6 +45,12 @@ button.open-stmt { margin-top: 6px; font-size: .8em; padding: 2px 8px; border-ra
   border: 1px solid #4a7bd0; color: #1d4ea3; background: #fff; cursor: pointer; }
 .viewer .nav .nb { font-size: .85em; margin: 2px 0; }
 .ev-empty { color: #888; font-style: italic; padding: 8px; }
+a.rec-link { color: #1d4ea3 !important; text-decoration: none !important; font-weight: 600; }
+a.rec-link:hover { text-decoration: underline !important; }
+.rec-unknown { font-style: italic; }
+.downloads { font-size: .8em; color: #555; margin-top: 6px; }
+a.dl-link { color: #1d4ea3 !important; border: 1px solid #c7d8f7; border-radius: 6px;
+  padding: 0 6px; text-decoration: none !important; }
 .streaming .cursor { animation: blink 1s steps(2) infinite; }
 @keyframes blink { 50% { opacity: 0; } }
 """
@@ -53,6 +60,13 @@ def build_app(
     settings: Settings, index_dir: Path | None = None, embedder: Embedder | None = None
 ) -> gr.Blocks:
     """The whole app over one index; the embedder and index are loaded here, once."""
+    return build_app_engine(settings, index_dir, embedder)[0]
+
+
+def build_app_engine(
+    settings: Settings, index_dir: Path | None = None, embedder: Embedder | None = None
+) -> tuple[gr.Blocks, Engine]:
+    """The app and the engine it runs on (`unsc-rag api --ui` shares the engine)."""
     engine = Engine(settings, Path(index_dir or settings.index.dir), embedder)
     chosen = settings.answer.backend
     backend = chosen if chosen in ("embedded", "openai") else "extractive"
@@ -70,9 +84,10 @@ def build_app(
                 build_eval(engine)
             with gr.Tab("Library", id="library"):
                 build_library(engine, fc)
+        register_api(engine, backend)  # /ask, /search, /statement, /stats (and the MCP tools)
     # Searches run side by side; the answer event has its own limit of one (see tabs_chat).
     demo.queue(default_concurrency_limit=4)
-    return demo
+    return demo, engine
 
 
 def auth_pair(auth: str | None) -> tuple[str, str] | None:
@@ -100,6 +115,7 @@ def launch(
         prevent_thread_lock=not block,
         footer_links=["api"],
         quiet=not block,
+        mcp_server=settings.serve.mcp_server,
         **extra,
     )
 

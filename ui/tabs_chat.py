@@ -180,8 +180,14 @@ def build_chat(engine: Engine, fc: FilterControls) -> None:
             outputs,
             concurrency_limit=1,
             concurrency_id="llm",
+            api_visibility="private",  # the UI's own event; clients call /ask
         )
-    clear.click(lambda: ([], [], [], render.evidence_panel([]), ""), None, outputs)
+    clear.click(
+        lambda: ([], [], [], render.evidence_panel([]), ""),
+        None,
+        outputs,
+        api_visibility="private",
+    )
     bind_open(engine, [evidence, viewer], viewer)
 
 
@@ -192,7 +198,7 @@ def bind_open(engine: Engine, sources: list[gr.HTML], viewer: gr.HTML) -> None:
         return open_statement(engine, evt)
 
     for html in sources:
-        html.open(on_open, None, viewer)
+        html.open(on_open, None, viewer, api_visibility="private")
 
 
 def answer_stream(

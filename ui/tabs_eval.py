@@ -64,6 +64,7 @@ def build_eval(engine: Engine) -> None:
         partial(run_eval, engine),
         [upload, path, modes, ks],
         [status, table, by_type, plot, download],
+        api_visibility="private",  # reads server files: not an API endpoint
     )
 
 

@@ -68,6 +68,7 @@ def build_library(engine: Engine, fc: FilterControls) -> None:
         partial(ingest, engine),
         [files, symbol, date, agenda],
         [result, report, summary, years, countries, meetings, *filters],
+        api_visibility="private",  # a write: never an API endpoint (see the reliability issue)
     )
 
 
