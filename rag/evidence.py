@@ -209,8 +209,14 @@ class EvidenceFinder:
         if lists_speakers(analysis):
             return [self._extended(e, analysis) for e in self._listed(analysis, ranked)]
         top, margin = ranked[0].score, self.config.margin
-        chosen = [e for e in ranked[: self.config.per_party] if e.score >= top - margin]
-        return [self._extended(e, analysis) for e in chosen]
+        chosen: list[Evidence] = []
+        for e in ranked:
+            if len(chosen) == self.config.per_party or e.score < top - margin:
+                break
+            quote = self._extended(e, analysis)
+            if not any(_overlap(quote, c) for c in chosen):  # spread the quotes: more facts
+                chosen.append(quote)
+        return chosen
 
     def _listed(self, analysis: Analysis, ranked: Sequence[Evidence]) -> list[Evidence]:
         """ "Which delegations said X": the best sentence of each statement that says X (it
@@ -255,6 +261,12 @@ class EvidenceFinder:
         total = sum(self.weight(t) for t in wanted)
         found = [t for t in wanted if t in have or (typos and get_close_matches(t, have, 1, 0.8))]
         return sum(self.weight(t) for t in found) / total if total else 0.0
+
+
+def _overlap(a: Evidence, b: Evidence) -> bool:
+    """Two quotes share words of one statement."""
+    same = a.passage.statement_id == b.passage.statement_id
+    return same and a.start < b.end and b.start < a.end
 
 
 def lists_speakers(analysis: Analysis) -> bool:
