@@ -13,6 +13,7 @@ from typing import Any
 from index.errors import UnscRagError
 from index.parse import RecordDefaults, read_statements
 from index.types import Rejected, Statement
+from rag import positions_cli
 from rag.components import make_writer, open_index
 from rag.settings import Settings
 
@@ -78,6 +79,8 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("build-bundle", help="rebuild the bundled index from data/corpus (slow)")
     p.set_defaults(handler=cmd_build_bundle)
+
+    positions_cli.register(sub)  # compare, timeline
 
 
 def filter_options(p: argparse.ArgumentParser) -> None:
@@ -199,7 +202,13 @@ def cmd_stats(args: argparse.Namespace, s: Settings) -> int:
             + ", ".join(f"{k or '?'} {v}" for k, v in st[key].items())
         )
     top = list(st["by_country"].items())[:15]
-    print("top countries: " + ", ".join(f"{k or '?'} {v}" for k, v in top))
+    print("top delegations: " + ", ".join(f"{k or '?'} {v}" for k, v in top))
+    d = st["delegations"]
+    print(
+        f"delegations: {d['delegations']} from {d['spellings']} spellings in the records "
+        f"({len(d['variants'])} other names, {len(d['repaired'])} slips repaired, "
+        f"{len(d['flagged'])} flagged)"
+    )
     return 0
 
 
