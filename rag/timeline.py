@@ -99,15 +99,17 @@ def _statements(
     flt: Filters,
     c: TimelineConfig,
 ) -> list[Evidence]:
-    """The best sentence of each dated statement of `name` that is about the topic at all."""
+    """The best sentence of each dated statement of `name` that is about the topic: close to
+    it, in a passage that holds its words (as a statement read whole must, rag.evidence)."""
     mine = replace(flt, countries=(name,))
     if not retriever.holds(mine):
         return []
     r = retriever.search(analysis.question, c.k, mine, None, (), name, whole=c.whole_chunks)
     ranked = evidence.rank(analysis, r.passages, name, r.exhaustive)
     best: dict[str, Evidence] = {}
-    floor = evidence.config.min_similarity
+    floor, cover = evidence.config.min_similarity, evidence.config.min_coverage_whole
     for e in ranked:
-        if e.statement.date and e.features["similarity"] >= floor:
+        f = e.features
+        if e.statement.date and f["similarity"] >= floor and f["passage_terms"] >= cover:
             best.setdefault(e.statement.id, e)
     return list(best.values())[: c.max_marks]
