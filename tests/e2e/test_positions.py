@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import time
+from pathlib import Path
 
 from tests.e2e.test_app import pick
 
@@ -67,11 +68,11 @@ def test_positions_table_one_row_per_speaker_quotes_open_the_viewer(page, shots,
     assert rows(page) == sorted(names, key=str.lower)
     with page.expect_download() as dl:
         page.click("#pos-csv")
-    table = list(csv.DictReader(io.StringIO(open(dl.value.path(), encoding="utf-8").read())))
+    table = list(csv.DictReader(io.StringIO(Path(dl.value.path()).read_text(encoding="utf-8"))))
     assert {r["delegation"] for r in table} == set(names)
     with page.expect_download() as dl:
         page.click("#pos-md")
-    assert "| Morocco |" in open(dl.value.path(), encoding="utf-8").read()
+    assert "| Morocco |" in Path(dl.value.path()).read_text(encoding="utf-8")
     print(f"positions table of {len(names)} delegations in {elapsed:.1f}s")
 
 

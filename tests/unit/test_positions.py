@@ -119,7 +119,7 @@ def test_summaries_are_kept_only_when_the_strict_check_passes(finder):
 
 def test_sorting_and_presets(finder, retriever):
     table = finder().compare(QUESTION, scope={"symbol": MEETING})
-    assert [r.delegation for r in sort_rows(table.rows, "delegation")][0] == "China"
+    assert sort_rows(table.rows, "delegation")[0].delegation == "China"
     strongest = sort_rows(table.rows, "strength")
     assert strongest[0].answered and strongest[0].strength == max(r.strength for r in table.rows)
     assert not strongest[-1].quotes or not strongest[-1].answered
