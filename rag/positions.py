@@ -109,9 +109,10 @@ class PositionFinder:
         given = parse_filters(scope)
         analysis = analyse(question, self.known())
         flt, notes = self.scope(analysis, given)
-        names, named = self._names(analysis, delegations, flt)
         row_analysis = for_rows(analysis)
-        rows = [self._row(row_analysis, name, flt, given, named) for name in names]
+        rows = [
+            self._row(row_analysis, n, flt, given) for n in self._names(analysis, delegations, flt)
+        ]
         if self.backend is not None and self.backend.writes:
             rows = [self._summarised(r, question) for r in rows]
         name = self.backend.name if self.backend is not None else "extractive"
@@ -129,20 +130,19 @@ class PositionFinder:
         searches, _ = plan(topic, given, self.retriever)
         return searches[0].filters, searches[0].notes
 
-    def _names(
-        self, analysis: Analysis, delegations: Sequence[str], flt: Filters
-    ) -> tuple[list[str], bool]:
-        """The rows' delegations, and whether they were named (else: those that spoke)."""
+    def _names(self, analysis: Analysis, delegations: Sequence[str], flt: Filters) -> list[str]:
+        """The rows' delegations: those named (by the caller, else in the question), else
+        those that spoke under the scope, else those of the best passages on the question."""
         asked = [display_name(d) for d in delegations if d.strip()]
         asked += [p.name for p in analysis.speaking if p.kind == "delegation" and not asked]
         if asked:
-            return list(dict.fromkeys(asked)), True
+            return list(dict.fromkeys(asked))
         if flt.countries:
-            return [display_name(c) for c in flt.countries], True
+            return [display_name(c) for c in flt.countries]
         spoke = self.retriever.index.meta.delegations(flt) if not flt.is_empty() else []
         if 0 < len(spoke) <= self.config.max_rows:
-            return [s.name for s in spoke], False
-        return self._by_topic(analysis.question, flt), False
+            return [s.name for s in spoke]
+        return self._by_topic(analysis.question, flt)
 
     def _by_topic(self, question: str, flt: Filters) -> list[str]:
         """The delegations of the best passages on the question, first found first."""
@@ -150,9 +150,7 @@ class PositionFinder:
         names = [p.statement.country for p in found.passages if p.statement.country]
         return list(dict.fromkeys(names))[: self.config.max_rows]
 
-    def _row(
-        self, analysis: Analysis, name: str, scope: Filters, given: Filters, named: bool
-    ) -> Row:
+    def _row(self, analysis: Analysis, name: str, scope: Filters, given: Filters) -> Row:
         """Search the delegation's statements under the scope; quote what answers."""
         flt = replace(scope, countries=(name,))
         kind, place = kind_of(name), where(scope)
@@ -168,11 +166,14 @@ class PositionFinder:
             ((p.statement.date, p.statement.speech_no or 0) for p in r.passages), default=("", 0)
         )
         answers = self.evidence.answers(ranked, r.exhaustive)
-        # A statement read whole (it spoke at the meeting) shows its closest sentences, marked
-        # as such, when they are about the question at all; otherwise the row says none is.
-        near = r.exhaustive and ranked and ranked[0].features["similarity"] >= _floor(self)
+        # Sentences about the question but short of the gate are shown as the closest, marked:
+        # any of a statement read whole (it spoke there), else only very close ones.
+        cfg = self.evidence.config
+        floor = cfg.min_similarity if r.exhaustive else cfg.trusted_similarity
+        near = any(e.features["similarity"] >= floor for e in ranked[:3])
         if not (answers or near):
-            note = f"No statement by {name} on this {place}."
+            found = "" if r.exhaustive else " was found"
+            note = f"No statement by {name} on this{found} {place}."
             return Row(name, kind, spoke=True, note=note, order=first)
         quotes = tuple(self.evidence.select(analysis, ranked)[: c.quotes])
         note = "" if answers else "Closest sentences: they may not answer the question."
@@ -201,15 +202,13 @@ _EACH = re.compile(
 )
 
 
-def _floor(finder: PositionFinder) -> float:
-    return finder.evidence.config.min_similarity
-
-
 def for_rows(analysis: Analysis) -> Analysis:
-    """The question as each row reads it: "which delegations said …" asks, per delegation,
-    what it said (the row is the who; its quotes need no commas of a list), and "each
-    delegation" is one delegation (words every sentence lacks would count against it)."""
-    kind = "position" if analysis.answer_type in ("who", "list") else analysis.answer_type
+    """The question as each row reads it: "which delegations said …" and "did the resolution
+    …" ask, per delegation, what it said (the row is the who, its stance the yes or no; its
+    quotes need no commas of a list), and "each delegation" is one delegation (words every
+    sentence lacks would count against it)."""
+    stance = analysis.answer_type in ("who", "list", "yesno")
+    kind = "position" if stance else analysis.answer_type
     question = _EACH.sub("the delegation", analysis.question)
     return replace(analysis, answer_type=kind, question=question)
 

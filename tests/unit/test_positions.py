@@ -164,3 +164,26 @@ def test_sentence_vectors_are_encoded_once():
     b = cached(["three", "one two", "four"])
     assert fake.calls == 3 and cached.encoded == 3
     assert (a[0] == b[1]).all() and b.shape == (3, fake.dim)
+
+
+def test_the_dev_figure_counts_named_delegations_whose_row_quotes_gold(finder):
+    from eval.positions import comparison_questions, gold_spans, score_table, summary
+
+    texts = {s.id: s.text for s in _statements()}
+    q = {
+        "qid": "x1", "type": "multi_statement", "question": QUESTION, "gold_ids": ["fr", "cn"],
+        "party": ["France", "China", "Chad"],
+        "evidence": [{"statement_id": "fr", "quote": "France supports the ceasefire"},
+                     {"statement_id": "cn", "quote": "China calls for dialogue."}],
+    }  # fmt: skip
+    assert comparison_questions([q, {**q, "party": ["France"], "type": "filter"}]) == [q]
+    spans = gold_spans(q, texts.__getitem__)
+    assert spans["fr"][0][1] - spans["fr"][0][0] == len("France supports the ceasefire")
+    table = finder().compare(QUESTION, q["party"], {"symbol": MEETING})
+    results = score_table(q, table, spans)
+    assert [(r.party, r.answered_gold) for r in results] == [
+        ("France", True),
+        ("China", False),
+        ("Chad", False),
+    ]  # China's row quotes its ceasefire sentence, not the gold one
+    assert summary(results, 1)["row_quotes_gold"] == round(1 / 3, 3)
