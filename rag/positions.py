@@ -12,15 +12,13 @@ from dataclasses import dataclass, replace
 from index.countries import display_name, kind_of
 from index.delegation_table import ELECTED, P5
 from index.types import Filters
-from rag.answer_text import is_refusal
-from rag.backends.base import Backend, GenerationParams, complete
-from rag.cite import check_lead
+from rag.backends.base import Backend, GenerationParams
 from rag.embed_cache import CachedEmbed
 from rag.errors import InputError
 from rag.evidence import EvidenceFinder
 from rag.filters import parse_filters
 from rag.plan import plan
-from rag.prompt import lead_messages
+from rag.position_summary import summarise
 from rag.question import Analysis, analyse
 from rag.retrieve import Retriever
 from rag.types import AnswerSentence, Evidence
@@ -180,19 +178,15 @@ class PositionFinder:
         return Row(name, kind, quotes, ranked[0].score, answers, True, note, order=first)
 
     def _summarised(self, row: Row, question: str) -> Row:
-        """The row with the model's one line about it, if the strict check keeps it."""
+        """The row with the model's one line about it, if the checks keep it."""
         if not row.answered:
             return row
-        ask = f"What was the position of {row.delegation}? {question}"
         params = GenerationParams(
             max_tokens=self.config.summary_tokens, stop=("\n",), timeout_s=self.config.timeout_s
         )
         assert self.backend is not None
-        raw = complete(self.backend, lead_messages(ask, row.quotes), params)
-        if is_refusal(raw):
-            return replace(row, dropped="the model found no position in the quotes")
-        checked = check_lead(raw, row.quotes, ask)
-        return replace(row, summary=checked.sentence, dropped=checked.reason)
+        line, dropped = summarise(self.backend, row.delegation, question, row.quotes, params)
+        return replace(row, summary=line, dropped=dropped)
 
 
 _EACH = re.compile(

@@ -187,3 +187,14 @@ def test_the_dev_figure_counts_named_delegations_whose_row_quotes_gold(finder):
         ("Chad", False),
     ]  # China's row quotes its ceasefire sentence, not the gold one
     assert summary(results, 1)["row_quotes_gold"] == round(1 / 3, 3)
+
+
+def test_a_summary_must_take_the_questions_words_and_negations_from_its_quotes(finder):
+    from rag.position_summary import unfounded
+
+    table = finder().compare(QUESTION, ["France"], {"symbol": MEETING})
+    quotes = table.rows[0].quotes
+    assert unfounded("France supports the ceasefire in the north [1].", QUESTION, quotes) == []
+    assert unfounded("France does not support the ceasefire [1].", QUESTION, quotes) == ["negation"]
+    q = "Did France back sanctions over the ceasefire?"
+    assert "sanctions" in unfounded("France backed sanctions over the ceasefire [1].", q, quotes)
