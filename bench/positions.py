@@ -64,22 +64,28 @@ def timings(finder: PositionFinder, runs: int) -> dict[str, object]:
     }
 
 
-def with_summaries(s: Settings, finder: PositionFinder) -> dict[str, object]:
-    """The same table with the embedded model's one-line summaries (checked)."""
+def with_summaries(s: Settings, finder: PositionFinder) -> list[dict[str, object]]:
+    """The tables of two questions with the embedded model's one-line summaries (checked)."""
     llm = PositionFinder(finder.retriever, finder.evidence, make_backend(s, "embedded"))
     llm.compare("warm-up", list(P5)[:1], {"symbol": MEETING})
-    t0 = time.perf_counter()
-    table = llm.compare(QUESTIONS[0], scope={"symbol": MEETING})
-    secs = time.perf_counter() - t0
-    asked = [r for r in table.rows if r.answered]
-    return {
-        "rows_summarised": len(asked),
-        "summaries_kept": sum(r.summary is not None for r in asked),
-        "seconds": round(secs, 1),
-        "kept": {r.delegation: r.summary.text for r in asked if r.summary},
-        "dropped": {r.delegation: r.dropped for r in asked if not r.summary},
-        "load_1min": load(),
-    }
+    out = []
+    for question in QUESTIONS[:2]:
+        t0 = time.perf_counter()
+        table = llm.compare(question, scope={"symbol": MEETING})
+        secs = time.perf_counter() - t0
+        asked = [r for r in table.rows if r.answered]
+        out.append(
+            {
+                "question": question,
+                "rows_summarised": len(asked),
+                "summaries_kept": sum(r.summary is not None for r in asked),
+                "seconds": round(secs, 1),
+                "kept": {r.delegation: r.summary.text for r in asked if r.summary},
+                "dropped": {r.delegation: r.dropped for r in asked if not r.summary},
+                "load_1min": load(),
+            }
+        )
+    return out
 
 
 def quality(finder: PositionFinder, path: Path) -> dict[str, object]:
@@ -91,10 +97,15 @@ def quality(finder: PositionFinder, path: Path) -> dict[str, object]:
         t0 = time.perf_counter()
         table = finder.compare(q["question"], q["party"], q.get("filters"))
         secs.append(time.perf_counter() - t0)
-        spans = gold_spans(q, lambda sid: (st.text if (st := meta.statement(sid)) else ""))
+        spans = gold_spans(q, lambda sid: st.text if (st := meta.statement(sid)) else "")
         found = score_table(q, table, spans)
         results += found
-        per_q.append({"qid": q["qid"], "hits": [f"{r.party}:{int(r.answered_gold)}{int(r.any_gold)}" for r in found]})
+        per_q.append(
+            {
+                "qid": q["qid"],
+                "hits": [f"{r.party}:{int(r.answered_gold)}{int(r.any_gold)}" for r in found],
+            }
+        )
     out = summary(results, len(questions))
     return out | {"median_s_per_question": round(statistics.median(secs), 2), "per_question": per_q}
 
@@ -104,16 +115,21 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--questions", type=Path, default=Path("data/eval/dev.jsonl"))
     ap.add_argument("--llm", action="store_true", help="also time the model's summaries")
+    ap.add_argument("--only-llm", action="store_true", help="the summaries alone")
     ap.add_argument("--json", type=Path, default=Path("out/bench/positions.json"))
     args = ap.parse_args()
     s = Settings()
     retriever = make_retriever(s)
     finder = PositionFinder(retriever, make_evidence(s, retriever))
-    report: dict[str, object] = {"timings": timings(finder, args.runs)}
-    print(json.dumps(report["timings"], indent=2))
-    report["quality"] = quality(PositionFinder(retriever, make_evidence(s, retriever)), args.questions)
-    print(json.dumps({k: v for k, v in report["quality"].items() if k != "per_question"}, indent=2))
-    if args.llm:
+    report: dict[str, object] = {}
+    if not args.only_llm:
+        report["timings"] = timings(finder, args.runs)
+        print(json.dumps(report["timings"], indent=2))
+        fresh = PositionFinder(retriever, make_evidence(s, retriever))
+        report["quality"] = quality(fresh, args.questions)
+        shown = {k: v for k, v in report["quality"].items() if k != "per_question"}
+        print(json.dumps(shown, indent=2))
+    if args.llm or args.only_llm:
         report["summaries"] = with_summaries(s, finder)
         print(json.dumps(report["summaries"], indent=2, ensure_ascii=False))
     args.json.parent.mkdir(parents=True, exist_ok=True)
