@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from index.countries import Resolved, country_key, resolve, resolve_record
@@ -75,6 +76,16 @@ class DelegationMap:
     def of_row(self, statement_id: str, value: str) -> Resolved:
         """The delegation of one stored row."""
         return self.rows.get(statement_id) or self._by_value.get(value) or resolve(value)
+
+    def spoke(self, rows: Iterable[tuple[str, str, str, int | None]]) -> list[Spoke]:
+        """(id, stored value, date, speech no) rows in order → each delegation once, first first."""
+        found: dict[str, Spoke] = {}
+        for sid, value, date, speech in rows:
+            r = self.of_row(sid, value or "")
+            if r.name:
+                first = found.get(r.name) or Spoke(r.name, r.kind, 0, date or "", speech)
+                found[r.name] = replace(first, statements=first.statements + 1)
+        return list(found.values())
 
     def condition(self, names: tuple[str, ...]) -> tuple[str, list[object]]:
         """SQL over `statements s` for "by one of these delegations": any stored spelling

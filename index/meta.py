@@ -204,14 +204,7 @@ class MetaStore:
             f"SELECT s.id, s.country, s.date, s.speech_no FROM statements s WHERE {where} "
             "ORDER BY s.date, s.speech_no, s.id"
         )
-        found: dict[str, Spoke] = {}
-        for sid, value, date, speech in self.db.execute(q, args):
-            r = self.delegations_map.of_row(sid, value or "")
-            if not r.name:
-                continue
-            first = found.get(r.name) or Spoke(r.name, r.kind, 0, date or "", speech)
-            found[r.name] = Spoke(r.name, r.kind, first.statements + 1, first.date, first.speech_no)
-        return list(found.values())
+        return self.delegations_map.spoke(self.db.execute(q, args))
 
     def count(self, table: str) -> int:
         """Row count of `statements` or `chunks`."""

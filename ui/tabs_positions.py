@@ -76,6 +76,24 @@ def build_positions(engine: Engine, fc: FilterControls) -> None:
         summaries = gr.Checkbox(
             False, label="One-line summary by the model (checked; slower)", elem_id="pos-llm"
         )
+    status, table, csv, md = _positions_outputs(engine)
+    state = gr.State(None)
+    inputs = [question, symbol, date_from, date_to, countries, sort, summaries, fc.backend]
+    for trigger in (go.click, question.submit):
+        trigger(
+            partial(compare, engine), inputs, [status, table, state, csv, md],
+            concurrency_limit=1, concurrency_id="llm",
+        )  # fmt: skip
+    sort.change(resort, [state, sort], [table])
+    p5.click(lambda: gr.update(value=list(P5)), None, [countries])
+    speakers.click(lambda: gr.update(value=[]), None, [countries])
+    council.click(
+        partial(council_preset, engine), [question, symbol, date_from, date_to], [countries]
+    )
+
+
+def _positions_outputs(engine: Engine) -> tuple[Any, Any, Any, Any]:
+    """Status line, table, the two downloads, and the statement viewer its quotes open."""
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             status = gr.HTML("", elem_id="pos-status")
@@ -91,20 +109,8 @@ def build_positions(engine: Engine, fc: FilterControls) -> None:
                 '<div class="ev-empty">Open a quote to read it in its statement.</div>',
                 elem_id="pos-viewer", js_on_load=VIEWER_JS,
             )  # fmt: skip
-    state = gr.State(None)
-    inputs = [question, symbol, date_from, date_to, countries, sort, summaries, fc.backend]
-    for trigger in (go.click, question.submit):
-        trigger(
-            partial(compare, engine), inputs, [status, table, state, csv, md],
-            concurrency_limit=1, concurrency_id="llm",
-        )  # fmt: skip
-    sort.change(resort, [state, sort], [table])
-    p5.click(lambda: gr.update(value=list(P5)), None, [countries])
-    speakers.click(lambda: gr.update(value=[]), None, [countries])
-    council.click(
-        partial(council_preset, engine), [question, symbol, date_from, date_to], [countries]
-    )
     bind_open(engine, [table, viewer], viewer)
+    return status, table, csv, md
 
 
 def _scope(symbol: Any, date_from: str, date_to: str) -> dict[str, object]:
