@@ -15,6 +15,7 @@ from index.integrity import find_damage, verify_version, version_table
 from index.layout import VERSIONS, check_writable, current_version, require_version, switch_to
 from index.parse import RecordDefaults, check_file, iso_date, read_statements
 from index.types import Rejected, Statement
+from rag import positions_cli
 from rag.settings import Settings
 
 
@@ -91,6 +92,8 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("build-bundle", help="rebuild the bundled index from data/corpus (slow)")
     p.set_defaults(handler=cmd_build_bundle)
+
+    positions_cli.register(sub)  # compare, timeline
 
 
 def retriever_option(p: argparse.ArgumentParser) -> None:
@@ -299,7 +302,13 @@ def cmd_stats(args: argparse.Namespace, s: Settings) -> int:
             + ", ".join(f"{k or '?'} {v}" for k, v in st[key].items())
         )
     top = list(st["by_country"].items())[:15]
-    print("top countries: " + ", ".join(f"{k or '?'} {v}" for k, v in top))
+    print("top delegations: " + ", ".join(f"{k or '?'} {v}" for k, v in top))
+    d = st["delegations"]
+    print(
+        f"delegations: {d['delegations']} from {d['spellings']} spellings in the records "
+        f"({len(d['variants'])} other names, {len(d['repaired'])} slips repaired, "
+        f"{len(d['flagged'])} flagged)"
+    )
     return 0
 
 

@@ -14,6 +14,7 @@ from ui.engine import Engine
 from ui.tabs_chat import build_chat, build_filters
 from ui.tabs_eval import build_eval
 from ui.tabs_library import build_library
+from ui.tabs_positions import build_positions_tabs
 from ui.tabs_search import build_search
 
 TITLE = "UN Security Council statements — research assistant"
@@ -80,6 +81,7 @@ def build_app_engine(
                 build_chat(engine, fc)
             with gr.Tab("Search", id="search"):
                 build_search(engine, fc)
+            build_positions_tabs(engine, fc)  # the Positions and Timeline tabs
             with gr.Tab("Evaluate", id="evaluate"):
                 build_eval(engine)
             with gr.Tab("Library", id="library"):

@@ -88,7 +88,7 @@ def build_filters(engine: Engine, backend: str) -> FilterControls:
     with gr.Accordion("Filters and settings", open=True):
         with gr.Row():
             country = gr.Dropdown(
-                engine.choices("country"), multiselect=True, label="Country",
+                engine.country_choices(), multiselect=True, label="Country",
                 elem_id="f-country", scale=2,
             )  # fmt: skip
             symbol = gr.Dropdown(
