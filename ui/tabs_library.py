@@ -56,8 +56,9 @@ def country_rows(st: dict[str, Any]) -> list[list[object]]:
 def spellings_md(st: dict[str, Any]) -> str:
     """How the records' spellings became delegations: repaired and flagged ones named."""
     d = st["delegations"]
-    fixed = ", ".join(f"“{r['raw']}” → {r['name']}" for r in d["repaired"])
-    flagged = ", ".join(f"“{r['raw']}” ({r['statements']})" for r in d["flagged"])
+    # Spellings come from the records: escaped, so Markdown shows them as text.
+    fixed = ", ".join(f"“{escape(r['raw'])}” → {escape(r['name'])}" for r in d["repaired"])
+    flagged = ", ".join(f"“{escape(r['raw'])}” ({r['statements']})" for r in d["flagged"])
     return (
         f"{d['delegations']} delegations from {d['spellings']} spellings in the records: "
         f"{len(d['variants'])} other names, {len(d['repaired'])} slips repaired"

@@ -82,14 +82,16 @@ def build_positions(engine: Engine, fc: FilterControls) -> None:
     for trigger in (go.click, question.submit):
         trigger(
             partial(compare, engine), inputs, [status, table, state, csv, md],
-            concurrency_limit=1, concurrency_id="llm",
+            concurrency_limit=1, concurrency_id="llm", api_visibility="private",
         )  # fmt: skip
-    sort.change(resort, [state, sort], [table])
-    p5.click(lambda: gr.update(value=list(P5)), None, [countries])
-    speakers.click(lambda: gr.update(value=[]), None, [countries])
+    # The UI's own events: clients use the named endpoints (/ask, /search, ...).
+    sort.change(resort, [state, sort], [table], api_visibility="private")
+    p5.click(lambda: gr.update(value=list(P5)), None, [countries], api_visibility="private")
+    speakers.click(lambda: gr.update(value=[]), None, [countries], api_visibility="private")
     council.click(
-        partial(council_preset, engine), [question, symbol, date_from, date_to], [countries]
-    )
+        partial(council_preset, engine), [question, symbol, date_from, date_to], [countries],
+        api_visibility="private",
+    )  # fmt: skip
 
 
 def _positions_outputs(engine: Engine) -> tuple[Any, Any, Any, Any]:
@@ -208,7 +210,7 @@ def build_timeline_tab(engine: Engine) -> None:
     inputs = [topic, countries, date_from, date_to]
     for trigger in (go.click, topic.submit):
         trigger(partial(plot_timeline, engine), inputs, [plot, marks],
-                concurrency_limit=1, concurrency_id="llm")  # fmt: skip
+                concurrency_limit=1, concurrency_id="llm", api_visibility="private")  # fmt: skip
     bind_open(engine, [marks, viewer], viewer)
 
 
