@@ -9,17 +9,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from difflib import get_close_matches
 
 import numpy as np
 
-from index.chunk import normalise, sentence_spans
+from index.chunk import normalise
 from index.countries import demonym_country
-from index.verbatim import furniture_spans
-from rag.answer_text import fold, names_in, numbers_in
+from rag.answer_text import fold, names_in
 from rag.question import Analysis, same_delegation
 from rag.relevance import GENERIC, about, specific_terms
+from rag.sentences import (
+    COURTESY,
+    ENDS,
+    Candidate,
+    answer_type_feature,
+    candidates,
+    next_sentence,
+)
 from rag.settings_models import EvidenceSettings
 from rag.types import Evidence, Passage
 
@@ -28,94 +35,7 @@ Terms = Callable[[str], list[str]]
 Weight = Callable[[str], float]
 
 
-# Sentences that answer nothing: thanks, greetings, procedure (the President's turns).
-_COURTESY = re.compile(
-    r"^(?:I|We)\s+(?:would\s+(?:also\s+)?like\s+to\s+|wish\s+to\s+|also\s+|too\s+)?(?:thank|"
-    r"congratulate|commend|join\s+others)|^(?:Let\s+me|Allow\s+me)\s+(?:also\s+)?(?:begin|start|"
-    r"first|thank|to\s+thank|congratulate)|^Thank\s+you|^At\s+the\s+outset|^I\s+now\s+(?:give|"
-    r"call|invite|resume)|^I\s+give\s+the\s+floor|^I\s+shall\s+now|^The\s+meeting\s+(?:rose|was)|"
-    r"^There\s+are\s+no\s+more\s+names|^The\s+Security\s+Council\s+will\s+now|"
-    r"\bgive\s+the\s+floor\b|\bin\s+accordance\s+with\s+rule\s+3[79]\b|"
-    r"\bhas\s+been\s+adopted\s+(?:unanimously\s+)?as\s+resolution\b|^I\s+have\s+the\s+honour\s+to|"
-    r"\bthe\s+result\s+of\s+the\s+voting\b|\bI\s+shall\s+put\b|\bproceed\s+to\s+vote\b",
-    re.I,
-)
-_ENDS = re.compile(r"[.!?;:][\"”’')\]]*$")
-_GAINS = ("similarity", "sentence_terms", "passage_terms", "answer_type", "mention")
-_SPEAKER_LINE = re.compile(
-    r"^\s*(?:The\s+(?:President|Secretary-General|Chair\w*)|(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame)"
-    r"\.?\s+[^:\n]{1,80}?)(?:\s*\([^()]*(?:\([^()]*\))?[^()]*\)){0,3}\s*:\s*"
-)
-_MONTH = re.compile(
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|yesterday|today|last\s+(?:week|month|year))\b|\b(?:19|20)\d\d\b"
-)
-_PLACE = re.compile(r"\b(?:in|at|to|from|near|of)\s+(?:the\s+)?[A-Z][a-z]{2,}")
-_STANCE = re.compile(
-    r"\b(?:support|supports|welcome|welcomes|oppose|opposes|reject|rejects|condemn|condemns|"
-    r"favour|favor|against|abstain\w*|agree\w*|disagree\w*|cannot|will\s+not|did\s+not|must|"
-    r"should|call\s+(?:on|for|upon)|urge|believe|regret|concern\w*|voted)\b",
-    re.I,
-)
-_YEARS_AND_SYMBOLS = re.compile(r"\b(?:19|20)\d\d\b|\b\d{3,4}\s*\((?:19|20)\d\d\)|S/\S+")
-
-
-def answer_type_feature(kind: str, sentence: str) -> float:
-    """1 when the sentence holds what this kind of answer needs, 0 when it cannot answer it."""
-    if kind == "number":
-        plain = _YEARS_AND_SYMBOLS.sub(" ", sentence)  # "in 2014" and "resolution 2334 (2016)"
-        return 1.0 if numbers_in(plain) or re.search(r"per\s?cent|%|half|third", plain) else 0.0
-    if kind == "date":
-        return 1.0 if _MONTH.search(sentence) else 0.0
-    if kind == "place":
-        return 1.0 if _PLACE.search(sentence) else 0.0
-    if kind == "yesno":
-        return 1.0 if _STANCE.search(sentence) else 0.0
-    if kind == "list":
-        return min(1.0, sentence.count(",") / 3)
-    return 0.0
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A sentence of a retrieved passage (offsets into the statement), with its passage rank."""
-
-    passage: Passage
-    start: int
-    end: int
-    rank: int
-
-    @property
-    def text(self) -> str:
-        """The sentence, whitespace and line-break hyphens normalised."""
-        return normalise(self.passage.statement.text[self.start : self.end])
-
-
-def candidates(passages: Sequence[Passage]) -> list[Candidate]:
-    """Every sentence of the passages that could be evidence, each once, in passage order."""
-    out, seen = [], set()
-    furniture: dict[str, list[tuple[int, int]]] = {}
-    for rank, p in enumerate(passages):
-        text = p.statement.text
-        if p.statement_id not in furniture:
-            furniture[p.statement_id] = furniture_spans(text)
-        for a, b in sentence_spans(p.text):
-            start, end = p.start + a, p.start + b
-            if m := _SPEAKER_LINE.match(text, start, end):  # the line that opens a statement
-                start = m.end()
-            key = (p.statement_id, start)
-            if key in seen or _in_furniture(start, end, furniture[p.statement_id]):
-                continue
-            if len(text[start:end].split()) >= 4:
-                seen.add(key)
-                out.append(Candidate(p, start, end, rank))
-    return out
-
-
-def _in_furniture(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    """Mostly a page head, foot or job number."""
-    covered = sum(max(0, min(end, b) - max(start, a)) for a, b in spans)
-    return covered > (end - start) / 2
+_GAINS = ("similarity", "sentence_terms", "passage_terms", "answer_type", "mention", "resolution")
 
 
 class EvidenceFinder:
@@ -163,10 +83,11 @@ class EvidenceFinder:
                 "passage_terms": by_passage.setdefault(
                     c.passage.chunk_id, self._coverage(wanted, about(c.passage))
                 ),
-                "answer_type": answer_type_feature(analysis.answer_type, c.text),
+                "answer_type": answer_type_feature(analysis.answer_type, c.text, question),
                 "mention": float(boost and _mentioned(c.passage, analysis)),
-                "courtesy": float(bool(_COURTESY.search(c.text))),
-                "fragment": float(not _ENDS.search(c.text)),
+                "resolution": names_resolution(analysis, c.passage),
+                "courtesy": float(bool(COURTESY.search(c.text))),
+                "fragment": float(not ENDS.search(c.text)),
                 "sentence_names": names_found(analysis, c.text) if many else 0.0,
                 "rank": float(c.rank),
             }
@@ -223,33 +144,41 @@ class EvidenceFinder:
         holds the names the question uses, or enough of its words), best first."""
         names = names_found(analysis, "") < 1.0  # the question uses names at all
         key = "sentence_names" if names else "sentence_terms"
-        chosen: list[Evidence] = []
+        best: list[Evidence] = []  # each statement's best sentence, best first
         seen: set[str] = set()
         for e in ranked:
             sid = e.passage.statement_id
-            if sid in seen or e.features["courtesy"]:
-                continue
-            seen.add(sid)
-            if e.features[key] >= self.config.list_terms:
-                chosen.append(e)
+            if sid not in seen and not e.features["courtesy"]:
+                seen.add(sid)
+                best.append(e)
+        chosen = [e for e in best if e.features[key] >= self.config.list_terms]
+        if len(chosen) < 3:
+            # Paraphrased ("no automaticity" for "no automatic trigger"): a list still needs
+            # several speakers, so the statements whose best sentence is nearly as good count.
+            top = best[0].score if best else 0.0
+            near = [e for e in best if e not in chosen and e.score >= top - self.config.margin]
+            chosen = sorted(chosen + near, key=lambda e: -e.score)
         return (chosen or list(ranked[:1]))[: self.config.list_size]
 
     def _extended(self, e: Evidence, analysis: Analysis) -> Evidence:
         """The sentence with the next one added when only the next holds what is asked
         ("how many" answered one sentence later) or when it is very short."""
         text = e.passage.statement.text
-        nxt = [s for s in candidates([e.passage]) if s.start >= e.end]
-        if not nxt:
+        after = next_sentence(text, e.end, self.config.max_quote_chars)
+        if after is None:
             return e
-        after = nxt[0]
-        need = analysis.answer_type in ("number", "date", "place")
-        lacks = need and not answer_type_feature(
-            analysis.answer_type, normalise(text[e.start : e.end])
-        )
+        kind = analysis.answer_type
+        need = kind in ("number", "date", "place", "list")
+        # A list needs several items: "... and we have done so." is followed by the cities.
+        asked = analysis.question
+        has = answer_type_feature(kind, normalise(text[e.start : e.end]), asked)
+        lacks = need and has < (0.5 if kind == "list" else 1.0)
         short = len(text[e.start : e.end].split()) < 12
-        fits = after.end - e.start <= self.config.max_quote_chars
-        if fits and (short or (lacks and answer_type_feature(analysis.answer_type, after.text))):
-            return Evidence(e.passage, e.start, after.end, e.score, e.party, e.features)
+        fits = after[1] - e.start <= self.config.max_quote_chars
+        if fits and (short or (lacks and answer_type_feature(kind, after[2], asked) > has)):
+            # The card shows the passage: it grows to hold the sentence the quote adds.
+            passage = replace(e.passage, end=max(e.passage.end, after[1]))
+            return Evidence(passage, e.start, after[1], e.score, e.party, e.features)
         return e
 
     def _coverage(self, wanted: list[str], text: str, typos: bool = False) -> float:
@@ -293,6 +222,13 @@ def names_found(analysis: Analysis, context: str) -> float:
     words = set(re.findall(r"[\w'-]+", fold(context)))
     found = [n for n in names if fold(n) in words or get_close_matches(fold(n), words, 1, 0.85)]
     return len(found) / len(names)
+
+
+def names_resolution(analysis: Analysis, p: Passage) -> float:
+    """1 when the question names a resolution and this statement names it too: "when the
+    Council adopted resolution 2753" is about that meeting, not the next day's adoption."""
+    text = p.statement.text
+    return float(any(re.search(rf"\b{n}\b", text) for n in analysis.resolutions))
 
 
 def _mentioned(p: Passage, analysis: Analysis) -> bool:

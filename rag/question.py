@@ -24,6 +24,7 @@ class Analysis:
     answer_type: str
     parties: tuple[Party, ...] = ()
     symbols: tuple[str, ...] = ()
+    resolutions: tuple[str, ...] = ()  # "resolution 2753 (2024)" → "2753"
     date_from: str = ""
     date_to: str = ""
     language: str = "en"
@@ -197,12 +198,21 @@ def analyse(question: str, known: Iterable[str] = ()) -> Analysis:
         answer_type=kind,
         parties=tuple(parties),
         symbols=named_symbols(text),
+        resolutions=named_resolutions(text),
         date_from=date_from,
         date_to=date_to,
         language=language(text),
         comparison=len(speaking) >= 2,
         mentions=tuple(p.name for p in parties if not p.speaking and p.kind == "delegation"),
     )
+
+
+_RESOLUTION = re.compile(r"\bresolutions?\s+(\d{3,4})\b", re.I)
+
+
+def named_resolutions(text: str) -> tuple[str, ...]:
+    """The resolution numbers a question names ("resolution 1441 (2002)" → "1441")."""
+    return tuple(dict.fromkeys(_RESOLUTION.findall(text)))
 
 
 def _as_mention(p: Party) -> Party:

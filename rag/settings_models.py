@@ -88,6 +88,9 @@ class EvidenceWeights:
     mention: float = Field(
         default=0.05, description="Its statement is by a delegation the question mentions."
     )
+    resolution: float = Field(
+        default=0.2, description="Its statement names the resolution the question names."
+    )
     rank: float = Field(
         default=0.01,
         description="Per retrieval rank: fusion still knows things the embedder misses.",

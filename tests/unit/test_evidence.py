@@ -4,8 +4,9 @@ scored for the question and its answer type; speaker lines, thanks and procedure
 from __future__ import annotations
 
 from index.types import Statement
-from rag.evidence import EvidenceFinder, answer_type_feature, candidates
+from rag.evidence import EvidenceFinder
 from rag.question import analyse
+from rag.sentences import answer_type_feature, candidates
 from rag.settings_models import EvidenceSettings
 from rag.types import Passage
 from tests.unit.fakes import bow, terms
@@ -76,3 +77,30 @@ def test_a_typo_still_counts_for_coverage():
     f = finder()
     ranked = f.rank(analyse("viet nam yuoth law young peple"), [YOUTH])
     assert ranked[0].features["retrieved_terms"] == 1.0
+
+
+def test_place_named_by_the_question_is_no_answer() -> None:
+    asked = "Which Iraqi cities did Iran say it helped?"
+    assert (
+        answer_type_feature("place", "The Government of Iran helped, and we have done so.", asked)
+        == 0.0
+    )
+    assert answer_type_feature("place", "We helped save Baghdad, Erbil and Amerli.", asked) == 1.0
+
+
+def test_next_sentence_reads_past_the_passage_but_not_into_the_next_speaker() -> None:
+    from rag.sentences import next_sentence
+
+    text = "We have done so. We helped save Baghdad and Erbil from ISIL.\n\nMr. Smith (France): Thanks."
+    start, end, sentence = next_sentence(text, 16, 600)
+    assert text[start:end] == "We helped save Baghdad and Erbil from ISIL." == sentence
+    assert next_sentence(text, end, 600) is None  # a speaker line opens the next statement
+    assert next_sentence("One. " + "word " * 200, 4, 100) is None  # cut by the window
+
+
+def test_named_resolutions() -> None:
+    from rag.question import named_resolutions
+
+    assert named_resolutions("When resolution 1441 (2002) was adopted") == ("1441",)
+    assert named_resolutions("resolutions 2753 and 2754") == ("2753",)
+    assert named_resolutions("What did France say?") == ()
