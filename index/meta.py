@@ -14,6 +14,7 @@ import numpy as np
 
 from index.countries import country_key
 from index.delegation_map import DelegationMap, Spoke
+from index.meta_rows import statement_of_row, symbol_base, where_sql
 from index.types import Chunk, Filters, Statement
 
 # `chunks.faiss_id` is the chunk's vector id in whichever store holds the vectors (FAISS or
@@ -37,17 +38,11 @@ _COLUMNS = (
     "id, text, text_hash, symbol, symbol_base, date, speaker, country, country_key, "
     "spoken_language, agenda, participant_type, collection, source_file, page, speech_no, extra"
 )
-_RESUMPTION = re.compile(r"\s*\((?:Resumption|Part)\s*\d*\)\s*$", re.I)
 
 
 def text_hash(text: str) -> str:
     """Hash of a statement's text, to tell unchanged from changed on re-ingest."""
     return hashlib.sha256(text.encode()).hexdigest()[:20]
-
-
-def symbol_base(symbol: str) -> str:
-    """ "S/PV.8699 (Resumption 1)" → "S/PV.8699"; a meeting matches its resumptions."""
-    return _RESUMPTION.sub("", symbol.strip()).upper()
 
 
 def vector_id(chunk_id: str) -> int:
@@ -234,10 +229,10 @@ class MetaStore:
         }
 
     def _where(self, filters: Filters) -> tuple[str, list[object]]:
-        return _where(filters, self.delegations_map)
+        return where_sql(filters, self.delegations_map)
 
     def _statement(self, row: sqlite3.Row) -> Statement:
-        return _statement(row, self.delegations_map)
+        return statement_of_row(row, self.delegations_map)
 
     def corpus_hash(self) -> str:
         """Hash over every statement id and text hash: the identity of the indexed corpus."""
@@ -250,60 +245,6 @@ def corpus_hash_of(pairs: Iterable[tuple[str, str]]) -> str:
     for sid, th in sorted((str(a), str(b)) for a, b in pairs):
         h.update(f"{sid}\x00{th}\n".encode())
     return h.hexdigest()[:20]
-
-
-def _where(f: Filters, delegations: DelegationMap) -> tuple[str, list[object]]:
-    parts: list[str] = []
-    args: list[object] = []
-
-    def any_of(expr: str, values: tuple[str, ...]) -> None:
-        if values:
-            parts.append(f"{expr} IN ({','.join('?' * len(values))})")
-            args.extend(values)
-
-    if f.countries:
-        where, more = delegations.condition(f.countries)
-        parts.append(where)
-        args.extend(more)
-    any_of("s.symbol_base", tuple(symbol_base(x) for x in f.symbols))
-    any_of("lower(s.spoken_language)", tuple(x.lower() for x in f.spoken_languages))
-    any_of("lower(s.participant_type)", tuple(x.lower() for x in f.participant_types))
-    any_of("s.collection", f.collections)
-    any_of("s.id", f.statement_ids)
-    if f.speakers:
-        parts.append("(" + " OR ".join("lower(s.speaker) LIKE ?" for _ in f.speakers) + ")")
-        args.extend(f"%{x.lower()}%" for x in f.speakers)
-    if f.date_from:
-        parts.append("s.date >= ?")
-        args.append(f.date_from)
-    if f.date_to:
-        parts.append("s.date != '' AND s.date <= ?")
-        args.append(f.date_to)
-    return " AND ".join(parts) or "1", args
-
-
-def _statement(row: sqlite3.Row, delegations: DelegationMap) -> Statement:
-    extra = json.loads(row["extra"] or "{}")
-    stored = row["country"] or ""
-    raw = extra.pop("country_raw", stored)
-    country = delegations.of_row(row["id"], stored).name
-    return Statement(
-        id=row["id"],
-        text=row["text"],
-        symbol=row["symbol"] or "",
-        date=row["date"] or "",
-        speaker=row["speaker"] or "",
-        country=country,
-        country_raw=raw if raw != country else "",
-        spoken_language=row["spoken_language"] or "",
-        agenda=row["agenda"] or "",
-        participant_type=row["participant_type"] or "",
-        collection=row["collection"] or "",
-        source_file=row["source_file"] or "",
-        page=row["page"],
-        speech_no=row["speech_no"],
-        extra=extra,
-    )
 
 
 def _batches(items: list, size: int) -> Iterator[list]:

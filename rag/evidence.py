@@ -7,6 +7,7 @@ the question, and speaker lines, thanks and page furniture never become evidence
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -62,6 +63,7 @@ class EvidenceFinder:
         cands = self._shortlist(candidates(passages), wanted)
         if not cands:
             return []
+        local = self._local(wanted, cands)
         vecs = self.embed([question, *(c.text for c in cands)])
         sims = vecs[1:] @ vecs[0]
         # What the top passages cover together (with who, when, agenda): the refusal feature
@@ -79,7 +81,7 @@ class EvidenceFinder:
         for c, sim in zip(cands, sims, strict=True):
             f = {
                 "similarity": float(sim),
-                "sentence_terms": self._coverage(wanted, c.text),
+                "sentence_terms": self._coverage(wanted, c.text, local=local),
                 "passage_terms": by_passage.setdefault(
                     c.passage.chunk_id, self._coverage(wanted, about(c.passage))
                 ),
@@ -181,15 +183,36 @@ class EvidenceFinder:
             return Evidence(passage, e.start, after[1], e.score, e.party, e.features)
         return e
 
-    def _coverage(self, wanted: list[str], text: str, typos: bool = False) -> float:
+    def _coverage(
+        self,
+        wanted: list[str],
+        text: str,
+        typos: bool = False,
+        local: dict[str, float] | None = None,
+    ) -> float:
         """Idf-weighted share of `wanted` in the text; with `typos`, a close spelling counts
-        ("kazakstan", "securty": users type fast)."""
+        ("kazakstan", "securty": users type fast); `local` scales each term's weight."""
         if not wanted:
             return 1.0
         have = set(self.terms(text))
-        total = sum(self.weight(t) for t in wanted)
+        scale = local or {}
+        weight = {t: self.weight(t) * scale.get(t, 1.0) for t in wanted}
+        total = sum(weight.values())
         found = [t for t in wanted if t in have or (typos and get_close_matches(t, have, 1, 0.8))]
-        return sum(self.weight(t) for t in found) / total if total else 0.0
+        return sum(weight[t] for t in found) / total if total else 0.0
+
+    def _local(self, wanted: list[str], cands: list[Candidate]) -> dict[str, float]:
+        """How rare each wanted term is among the candidate sentences (1: in one, → 0: in all).
+        Under a party filter "dam" is in every Ethiopian sentence and tells none apart; "rural"
+        is the word that finds the answer."""
+        n = len(cands)
+        if n < self.config.local_min_sentences:
+            return {}
+        sets = [set(self.terms(c.text)) for c in cands]
+        top = math.log((n + 1) / 0.5)
+        return {
+            t: max(0.1, math.log((n + 1) / (sum(t in s for s in sets) + 0.5)) / top) for t in wanted
+        }
 
 
 def _overlap(a: Evidence, b: Evidence) -> bool:

@@ -119,6 +119,10 @@ class EvidenceSettings:
     list_size: int = Field(
         default=8, description="Quotes from distinct statements for 'which delegations' questions."
     )
+    local_min_sentences: int = Field(
+        default=10,
+        description="From this many candidate sentences on, a term in most of them weighs less.",
+    )
     max_quote_chars: int = Field(
         default=600,
         description="A sentence is extended by its neighbour up to this many characters.",

@@ -104,3 +104,17 @@ def test_named_resolutions() -> None:
     assert named_resolutions("When resolution 1441 (2002) was adopted") == ("1441",)
     assert named_resolutions("resolutions 2753 and 2754") == ("2753",)
     assert named_resolutions("What did France say?") == ()
+
+
+def test_a_word_in_every_candidate_sentence_weighs_less_than_a_rare_one():
+    dam = " ".join(f"The dam is point number {i} of ours." for i in range(12))
+    text = dam + " Rural homes of ours have no electricity at all today."
+    p = passage("et", text, "Ethiopia")
+    a = analyse("What did Ethiopia say about rural electricity and the dam?")
+    local = finder(local_min_sentences=10).rank(a, [p])
+    flat = finder(local_min_sentences=1000).rank(a, [p])
+    rural = [e for e in local if e.quote.startswith("Rural")][0]
+    other = [e for e in local if e.quote.startswith("The dam")][0]
+    assert rural.features["sentence_terms"] > other.features["sentence_terms"]
+    flat_rural = [e for e in flat if e.quote.startswith("Rural")][0]
+    assert rural.features["sentence_terms"] > flat_rural.features["sentence_terms"]
