@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from index.chunk import ChunkSettings, chunk_statement
+from index.countries import canonical_statement
 from index.embed import Embedder
 from index.errors import UnscRagError
 from index.layout import current_version, guarded_write, new_staging, publish
@@ -107,6 +108,7 @@ class IndexWriter:
                     summary.rejected += 1
                     summary.errors.append(f"{rec.where}: {rec.reason}")
                     continue
+                rec = canonical_statement(rec)  # the delegation's name; the record's kept
                 old = known.get(rec.id)
                 if old == text_hash(rec.text):
                     summary.unchanged += 1

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from index.countries import country_key
+from index.delegation_map import DelegationMap, Spoke
 from index.types import Chunk, Filters, Statement
 
 # `chunks.faiss_id` is the chunk's vector id in whichever store holds the vectors (FAISS or
@@ -64,6 +65,14 @@ class MetaStore:
         self.db.execute("PRAGMA foreign_keys = ON")
         if not readonly:
             self.db.executescript(SCHEMA)
+        self._delegations: DelegationMap | None = None
+
+    @property
+    def delegations_map(self) -> DelegationMap:
+        """Stored spellings → delegations (read once; rebuilt after a write)."""
+        if self._delegations is None:
+            self._delegations = DelegationMap.load(self.db)
+        return self._delegations
 
     def close(self) -> None:
         """Close the connection."""
@@ -76,6 +85,8 @@ class MetaStore:
     def add(self, statement: Statement, chunks: list[Chunk]) -> None:
         """Insert one statement and its chunks."""
         s = statement
+        self._delegations = None
+        extra = s.extra | ({"country_raw": s.country_raw} if s.country_raw else {})
         row = (
             s.id,
             s.text,
@@ -93,7 +104,7 @@ class MetaStore:
             s.source_file,
             s.page,
             s.speech_no,
-            json.dumps(s.extra),
+            json.dumps(extra),
         )
         self.db.execute(f"INSERT INTO statements ({_COLUMNS}) VALUES ({','.join('?' * 17)})", row)
         self.db.executemany(
@@ -116,6 +127,7 @@ class MetaStore:
     def remove(self, statement_ids: Iterable[str]) -> np.ndarray:
         """Delete statements and their chunks; returns the removed chunks' vector ids."""
         ids = list(statement_ids)
+        self._delegations = None
         removed: list[int] = []
         for part in _batches(ids, 500):
             marks = ",".join("?" * len(part))
@@ -143,7 +155,7 @@ class MetaStore:
         row = self.db.execute(
             f"SELECT {_COLUMNS} FROM statements WHERE id = ?", (statement_id,)
         ).fetchone()
-        return _statement(row) if row else None
+        return self._statement(row) if row else None
 
     def chunk_statement_ids(self) -> Iterator[tuple[int, str]]:
         """(vector id, statement id) of every chunk in a stable order, for copying vectors."""
@@ -181,9 +193,18 @@ class MetaStore:
         """Vector ids of the chunks that satisfy `filters`; None when nothing is filtered."""
         if filters.is_empty():
             return None
-        where, args = _where(filters)
+        where, args = self._where(filters)
         q = f"SELECT c.faiss_id FROM chunks c JOIN statements s ON s.id = c.statement_id WHERE {where}"
         return np.fromiter((r[0] for r in self.db.execute(q, args)), dtype=np.int64)
+
+    def delegations(self, filters: Filters | None = None) -> list[Spoke]:
+        """The delegations with statements under `filters`, in order of first statement."""
+        where, args = self._where(filters or Filters())
+        q = (
+            f"SELECT s.id, s.country, s.date, s.speech_no FROM statements s WHERE {where} "
+            "ORDER BY s.date, s.speech_no, s.id"
+        )
+        return self.delegations_map.spoke(self.db.execute(q, args))
 
     def count(self, table: str) -> int:
         """Row count of `statements` or `chunks`."""
@@ -191,7 +212,10 @@ class MetaStore:
         return int(self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
     def group_counts(self, column: str) -> dict[str, int]:
-        """Statements per value of a column (collection, year, country, symbol_base, ...)."""
+        """Statements per value of a column (collection, year, country, symbol_base, ...);
+        per delegation name for `country` (its spellings counted together)."""
+        if column == "country":
+            return self.delegations_map.counts()
         expr = {"year": "substr(date, 1, 4)"}.get(column, column)
         assert re.fullmatch(r"[a-z_]+|substr\(date, 1, 4\)", expr)
         q = f"SELECT COALESCE({expr}, ''), COUNT(*) FROM statements GROUP BY 1 ORDER BY 2 DESC"
@@ -206,7 +230,14 @@ class MetaStore:
             "by_year": dict(sorted(self.group_counts("year").items())),
             "by_country": self.group_counts("country"),
             "by_meeting": self.group_counts("symbol_base"),
+            "delegations": self.delegations_map.report(),
         }
+
+    def _where(self, filters: Filters) -> tuple[str, list[object]]:
+        return _where(filters, self.delegations_map)
+
+    def _statement(self, row: sqlite3.Row) -> Statement:
+        return _statement(row, self.delegations_map)
 
     def corpus_hash(self) -> str:
         """Hash over every statement id and text hash: the identity of the indexed corpus."""
@@ -221,7 +252,7 @@ def corpus_hash_of(pairs: Iterable[tuple[str, str]]) -> str:
     return h.hexdigest()[:20]
 
 
-def _where(f: Filters) -> tuple[str, list[object]]:
+def _where(f: Filters, delegations: DelegationMap) -> tuple[str, list[object]]:
     parts: list[str] = []
     args: list[object] = []
 
@@ -230,7 +261,10 @@ def _where(f: Filters) -> tuple[str, list[object]]:
             parts.append(f"{expr} IN ({','.join('?' * len(values))})")
             args.extend(values)
 
-    any_of("s.country_key", tuple(country_key(c) for c in f.countries))
+    if f.countries:
+        where, more = delegations.condition(f.countries)
+        parts.append(where)
+        args.extend(more)
     any_of("s.symbol_base", tuple(symbol_base(x) for x in f.symbols))
     any_of("lower(s.spoken_language)", tuple(x.lower() for x in f.spoken_languages))
     any_of("lower(s.participant_type)", tuple(x.lower() for x in f.participant_types))
@@ -248,14 +282,19 @@ def _where(f: Filters) -> tuple[str, list[object]]:
     return " AND ".join(parts) or "1", args
 
 
-def _statement(row: sqlite3.Row) -> Statement:
+def _statement(row: sqlite3.Row, delegations: DelegationMap) -> Statement:
+    extra = json.loads(row["extra"] or "{}")
+    stored = row["country"] or ""
+    raw = extra.pop("country_raw", stored)
+    country = delegations.of_row(row["id"], stored).name
     return Statement(
         id=row["id"],
         text=row["text"],
         symbol=row["symbol"] or "",
         date=row["date"] or "",
         speaker=row["speaker"] or "",
-        country=row["country"] or "",
+        country=country,
+        country_raw=raw if raw != country else "",
         spoken_language=row["spoken_language"] or "",
         agenda=row["agenda"] or "",
         participant_type=row["participant_type"] or "",
@@ -263,7 +302,7 @@ def _statement(row: sqlite3.Row) -> Statement:
         source_file=row["source_file"] or "",
         page=row["page"],
         speech_no=row["speech_no"],
-        extra=json.loads(row["extra"] or "{}"),
+        extra=extra,
     )
 
 

@@ -23,6 +23,9 @@ class Statement:
     page: int | None = None  # first page in a PDF record
     speech_no: int | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    # The record's own spelling of `country` when it differs ("United States ofAmerica",
+    # "spoke in French"); `country` is then the delegation's name (index.countries).
+    country_raw: str = ""
 
 
 @dataclass(frozen=True)

@@ -137,13 +137,13 @@ class EvidenceFinder:
     ) -> list[Evidence]:
         """Every candidate sentence as evidence, best first (`whole`: the passages are all of
         the few statements the filters allow, so their words all count for coverage)."""
-        cands = candidates(passages)
+        question = analysis.question
+        wanted = specific_terms(question, self.terms, self._generic)
+        cands = self._shortlist(candidates(passages), wanted)
         if not cands:
             return []
-        question = analysis.question
         vecs = self.embed([question, *(c.text for c in cands)])
         sims = vecs[1:] @ vecs[0]
-        wanted = specific_terms(question, self.terms, self._generic)
         # What the top passages cover together (with who, when, agenda): the refusal feature
         top = passages if whole else passages[: self.config.top_passages]
         context = " ".join(about(p) for p in top)
@@ -176,6 +176,17 @@ class EvidenceFinder:
             scored.append(Evidence(c.passage, c.start, c.end, round(score, 6), party, f))
         return sorted(scored, key=lambda e: -e.score)
 
+    def _shortlist(self, cands: list[Candidate], wanted: list[str]) -> list[Candidate]:
+        """At most `max_candidates` sentences to embed: a whole meeting has thousands, and the
+        encoder reads ~40 a second here. Those sharing most of the question's words go first,
+        then retrieval order."""
+        most = self.config.max_candidates
+        if len(cands) <= most:
+            return cands
+        share = [self._coverage(wanted, c.text) for c in cands]
+        keep = sorted(range(len(cands)), key=lambda i: (-share[i], cands[i].rank))[:most]
+        return [cands[i] for i in sorted(keep)]
+
     def answers(self, ranked: Sequence[Evidence], whole: bool = False) -> bool:
         """Whether the best evidence is about the question at all (else: say it is not found).
 
@@ -198,8 +209,14 @@ class EvidenceFinder:
         if lists_speakers(analysis):
             return [self._extended(e, analysis) for e in self._listed(analysis, ranked)]
         top, margin = ranked[0].score, self.config.margin
-        chosen = [e for e in ranked[: self.config.per_party] if e.score >= top - margin]
-        return [self._extended(e, analysis) for e in chosen]
+        chosen: list[Evidence] = []
+        for e in ranked:
+            if len(chosen) == self.config.per_party or e.score < top - margin:
+                break
+            quote = self._extended(e, analysis)
+            if not any(_overlap(quote, c) for c in chosen):  # spread the quotes: more facts
+                chosen.append(quote)
+        return chosen
 
     def _listed(self, analysis: Analysis, ranked: Sequence[Evidence]) -> list[Evidence]:
         """ "Which delegations said X": the best sentence of each statement that says X (it
@@ -244,6 +261,12 @@ class EvidenceFinder:
         total = sum(self.weight(t) for t in wanted)
         found = [t for t in wanted if t in have or (typos and get_close_matches(t, have, 1, 0.8))]
         return sum(self.weight(t) for t in found) / total if total else 0.0
+
+
+def _overlap(a: Evidence, b: Evidence) -> bool:
+    """Two quotes share words of one statement."""
+    same = a.passage.statement_id == b.passage.statement_id
+    return same and a.start < b.end and b.start < a.end
 
 
 def lists_speakers(analysis: Analysis) -> bool:

@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from index.countries import ALIASES, DEMONYMS, display_name
+from index.countries import ALIASES, DEMONYMS, display_name, kind_of, spellings_of
 
 
 @dataclass(frozen=True)
@@ -60,13 +61,21 @@ _UNKNOWN = re.compile(rf"\b{AUX}\s+((?:[A-Z][a-z]+\s?){{1,2}})\s+(?:say|said|arg
 
 
 def _name_table(known: Iterable[str]) -> dict[str, str]:
-    """Lower-case name or alias → display name, for every delegation the index knows."""
+    """Lower-case name, alias or other spelling → the delegation's name, for the aliases and
+    every delegation the index knows ("Syria", "Syrian Arab Republic" → the latter)."""
+    return _table(tuple(known))
+
+
+@lru_cache(maxsize=16)
+def _table(known: tuple[str, ...]) -> dict[str, str]:
     table = {k: display_name(v) for k, v in ALIASES.items() if k not in _NOT_PARTIES}
-    table |= {v.lower(): v for v in ALIASES.values() if v.lower() not in _NOT_PARTIES}
+    table |= {v.lower(): display_name(v) for v in ALIASES.values() if v.lower() not in _NOT_PARTIES}
     for name in known:
-        low = " ".join(name.lower().split()).removeprefix("the ")
-        if low and low not in _NOT_PARTIES and len(low) > 2:
-            table.setdefault(low, display_name(name))
+        if kind_of(name) == "individual":  # "Individual" briefers: a word of many questions
+            continue
+        for low in [" ".join(name.lower().split()).removeprefix("the "), *spellings_of(name)]:
+            if low and low not in _NOT_PARTIES and len(low) > 2:
+                table.setdefault(low, display_name(name))
     return table
 
 
@@ -74,7 +83,8 @@ def _mentions(text: str, table: dict[str, str]) -> list[tuple[int, int, str, boo
     """(start, end, display name, is_demonym) of each delegation named, longest first."""
     low = text.lower().replace("’", "'")
     found: list[tuple[int, int, str, bool]] = []
-    names = [(n, v, False) for n, v in table.items()] + [(d, c, True) for d, c in DEMONYMS.items()]
+    demonyms = [(d, display_name(c), True) for d, c in DEMONYMS.items()]
+    names = [(n, v, False) for n, v in table.items()] + demonyms
     for name, value, demonym in sorted(names, key=lambda x: -len(x[0])):
         for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", low):
             if not any(a < m.end() and m.start() < b for a, b, _, _ in found):

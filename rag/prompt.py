@@ -29,8 +29,8 @@ LEAD_INSTRUCTIONS = (
     "Answer: Norway said it would double its funding for polar research by 2030 [1].\n\n"
     "Now the real quotes."
 )
-LEAD_QUOTES = 3  # quotes given to the model: the first ones, i.e. the best per party
-LEAD_QUOTE_CHARS = 320  # longer quotes are cut (the citation still opens the whole quote)
+LEAD_QUOTES = 2  # quotes given to the model: the first ones (prompt tokens cost ~30 ms each)
+LEAD_QUOTE_CHARS = 240  # longer quotes are cut (the citation still opens the whole quote)
 _TAG = re.compile(r"</?(?:passage|quote)\b[^>]*>", re.I)
 
 
@@ -39,20 +39,32 @@ def quote(text: str) -> str:
     return _TAG.sub("", " ".join(text.split()))
 
 
-def format_quotes(evidence: Sequence[Evidence], max_chars: int = LEAD_QUOTE_CHARS) -> str:
-    """Numbered quotes, each with who said it, where and when (long ones cut at a word)."""
+def lead_picks(evidence: Sequence[Evidence], most: int = LEAD_QUOTES) -> list[int]:
+    """Which quotes the model reads: the first of each party (a comparison needs both), then
+    the next best, at most `most`; indices into `evidence`."""
+    firsts = [i for i, e in enumerate(evidence) if e.party not in {x.party for x in evidence[:i]}]
+    rest = [i for i in range(len(evidence)) if i not in firsts]
+    return sorted((firsts + rest)[:most])
+
+
+def format_quotes(
+    evidence: Sequence[Evidence], picks: Sequence[int], max_chars: int = LEAD_QUOTE_CHARS
+) -> str:
+    """The picked quotes under their answer labels, each with who said it, where and when
+    (long ones cut at a word)."""
     lines = []
-    for n, e in enumerate(evidence, start=1):
+    for i in picks:
+        e = evidence[i]
         text = quote(e.quote)
         if len(text) > max_chars:
             text = text[:max_chars].rsplit(" ", 1)[0] + " …"
-        lines.append(f"[{n}] {quote(attribution(e.statement))}: “{text}”")
+        lines.append(f"[{i + 1}] {quote(attribution(e.statement))}: “{text}”")
     return "\n".join(lines)
 
 
 def lead_messages(question: str, evidence: Sequence[Evidence]) -> list[Message]:
     """System rule, the fixed instructions, then the quotes and the question."""
-    shown = format_quotes(evidence[:LEAD_QUOTES])
+    shown = format_quotes(evidence, lead_picks(evidence))
     user = f"{LEAD_INSTRUCTIONS}\nQuotes:\n{shown}\nQuestion: {' '.join(question.split())}\nAnswer:"
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 

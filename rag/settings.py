@@ -23,6 +23,10 @@ from rag.settings_models import (
 __all__ = ["PROJECT_ROOT", "Settings"]
 
 
+# Keys and passwords: kept in the settings, never in a hash or a report.
+SECRETS: dict[str, Any] = {"serve": {"api_key"}, "index": {"store": {"token"}}}
+
+
 class Settings(BaseSettings):
     """Defaults for every collaborator: UNSC_RAG_<GROUP>__<FIELD>, flat aliases, CLI options."""
 
@@ -55,8 +59,8 @@ class Settings(BaseSettings):
         return init_settings, env_settings, flat, dotenv_settings, file_secret_settings
 
     def settings_hash(self) -> str:
-        """Short hash of every setting, stamped on answers and evaluation reports."""
-        blob = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        """Short hash of every setting but the secrets, stamped on answers and reports."""
+        blob = json.dumps(self.model_dump(mode="json", exclude=SECRETS), sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
     def updated(self, changes: Mapping[str, Any]) -> Self:

@@ -145,6 +145,11 @@ class EvidenceSettings:
     top_passages: int = Field(
         default=4, description="Passages whose words count for coverage (all, when read whole)."
     )
+    max_candidates: int = Field(
+        default=160,
+        description="Most sentences scored with the encoder per search (a whole meeting has "
+        "thousands); those sharing most of the question's words are kept.",
+    )
     list_terms: float = Field(
         default=0.5,
         description="'Which delegations said X': a statement is listed when its best sentence "
@@ -199,7 +204,7 @@ class AnswerSettings:
         default=True,
         description="Let a writing backend add one lead sentence, checked like any claim.",
     )
-    lead_max_tokens: int = Field(default=80, description="Longest lead sentence, in tokens.")
+    lead_max_tokens: int = Field(default=60, description="Longest lead sentence, in tokens.")
     timeout_s: float = Field(default=300.0, description="Longest wait for one answer, in seconds.")
     whole_chunks: int = Field(
         default=48, description="A search whose filters leave this few chunks reads them all."
@@ -243,3 +248,12 @@ class ServeSettings:
     )
     max_upload_mb: int = Field(default=50, description="Largest file one may upload, in MB.")
     max_upload_files: int = Field(default=20, description="Most files one ingest may upload.")
+    api_port: int = Field(default=8000, description="Port of `unsc-rag api` (OpenAI-compatible).")
+    api_key: str | None = Field(
+        default=None,
+        description="Bearer key `unsc-rag api` requires; none: no key (keep it on 127.0.0.1).",
+        repr=False,  # never printed; settings_hash leaves it out (SECRETS)
+    )
+    mcp_server: bool = Field(
+        default=False, description="Serve the app's MCP tools at /gradio_api/mcp/ (`serve --mcp`)."
+    )

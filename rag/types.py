@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from index.records import record_of
 from index.types import Filters, Statement
 
 
@@ -162,5 +163,5 @@ class Answer:
 
 def attribution(st: Statement) -> str:
     """ "France (Mr. de Rivière, S/PV.8699, 9 January 2020)": who said it, where and when."""
-    where = ", ".join(x for x in (st.speaker, st.symbol or "record symbol unknown", st.date) if x)
+    where = ", ".join(x for x in (st.speaker, record_of(st).label, st.date) if x)
     return f"{st.country or st.speaker or 'Unnamed speaker'} ({where})"

@@ -10,10 +10,12 @@ import gradio as gr
 from index.embed import Embedder
 from rag.settings import Settings
 from ui.access import Access
+from ui.endpoints import register_api
 from ui.engine import Engine
 from ui.tabs_chat import build_chat, build_filters
 from ui.tabs_eval import build_eval
 from ui.tabs_library import build_library, show_writes
+from ui.tabs_positions import build_positions_tabs
 from ui.tabs_search import build_search
 
 TITLE = "UN Security Council statements — research assistant"
@@ -47,6 +49,12 @@ button.open-stmt { margin-top: 6px; font-size: .8em; padding: 2px 8px; border-ra
 .viewer .nav .nb { font-size: .85em; margin: 2px 0; }
 .ev-empty { color: #888; font-style: italic; padding: 8px; }
 .queue-note { font-size: .8em; color: #666; }
+a.rec-link { color: #1d4ea3 !important; text-decoration: none !important; font-weight: 600; }
+a.rec-link:hover { text-decoration: underline !important; }
+.rec-unknown { font-style: italic; }
+.downloads { font-size: .8em; color: #555; margin-top: 6px; }
+a.dl-link { color: #1d4ea3 !important; border: 1px solid #c7d8f7; border-radius: 6px;
+  padding: 0 6px; text-decoration: none !important; }
 .streaming .cursor { animation: blink 1s steps(2) infinite; }
 @keyframes blink { 50% { opacity: 0; } }
 """
@@ -60,6 +68,16 @@ def build_app(
 ) -> gr.Blocks:
     """The whole app over one index; the embedder and index are loaded here, once. Visitors
     read; maintainers (see ui/access.py) also see and may use ingest, removal and Evaluate."""
+    return build_app_engine(settings, index_dir, embedder, access)[0]
+
+
+def build_app_engine(
+    settings: Settings,
+    index_dir: Path | None = None,
+    embedder: Embedder | None = None,
+    access: Access | None = None,
+) -> tuple[gr.Blocks, Engine]:
+    """The app and the engine it runs on (`unsc-rag api --ui` shares the engine)."""
     access = access or Access.from_settings(settings.serve)
     engine = Engine(settings, Path(index_dir or settings.index.dir), embedder)
     chosen = settings.answer.backend
@@ -74,14 +92,16 @@ def build_app(
                 build_chat(engine, fc)
             with gr.Tab("Search", id="search"):
                 build_search(engine, fc)
+            build_positions_tabs(engine, fc)  # the Positions and Timeline tabs
             with gr.Tab("Evaluate", id="evaluate", visible=False) as evaluate:
                 build_eval(engine, access)
             with gr.Tab("Library", id="library"):
                 writes = build_library(engine, fc, access)
         show_writes(demo, access, [evaluate, writes])
+        register_api(engine, backend)  # /ask, /search, /statement, /stats (and the MCP tools)
     # Searches run side by side; the answer event has its own limit of one (see tabs_chat).
     demo.queue(default_concurrency_limit=4)
-    return demo
+    return demo, engine
 
 
 def launch(
@@ -106,6 +126,7 @@ def launch(
         prevent_thread_lock=not block,
         footer_links=["api"],
         quiet=not block,
+        mcp_server=settings.serve.mcp_server,
         **extra,
     )
 

@@ -1,4 +1,4 @@
-"""`unsc-rag serve` and `unsc-rag passwd`: registered through the `unsc_rag.commands` entry point."""
+"""`unsc-rag serve`, `api` and `passwd`: registered through the `unsc_rag.commands` entry point."""
 
 from __future__ import annotations
 
@@ -27,8 +27,23 @@ def register(sub: Any) -> None:
         default=None,
         help="credentials file (unsc-rag passwd): everyone logs in; its maintainers may write",
     )
+    p.add_argument(
+        "--mcp",
+        action="store_true",
+        help="also serve the MCP tools search_statements and ask_statements at /gradio_api/mcp/",
+    )
     p.set_defaults(handler=cmd_serve)
     register_passwd(sub)
+
+    p = sub.add_parser("api", help="OpenAI-compatible server with sources (127.0.0.1:8000)")
+    p.add_argument("--index", type=Path, default=None, help="index folder (default: bundled)")
+    p.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, help="port (default 8000)")
+    p.add_argument("--api-key", default=None, help="require 'Authorization: Bearer KEY'")
+    p.add_argument("--backend", default=None, help="default backend: embedded, openai, extractive")
+    p.add_argument("--ui", action="store_true", help="also serve the web app at /ui")
+    p.add_argument("--mcp", action="store_true", help="with --ui: MCP tools at /ui/gradio_api/mcp/")
+    p.set_defaults(handler=cmd_api)
 
 
 def cmd_serve(args: argparse.Namespace, s: Settings) -> int:
@@ -39,6 +54,7 @@ def cmd_serve(args: argparse.Namespace, s: Settings) -> int:
         "answer.backend": args.backend,
         "serve.auth_file": args.auth_file,
     }
+    given |= {"serve.mcp_server": True} if args.mcp else {}
     s = s.updated({k: v for k, v in given.items() if v is not None})
     check_before_loading(s, args.index)
     check_access(s, args.share)
@@ -133,12 +149,41 @@ def check_before_loading(s: Settings, index_dir: Path | None) -> None:
 
     root = Path(index_dir or s.index.dir)
     verify_version(require_version(root), root)
-    with socket.socket(socket.AF_INET6 if ":" in s.serve.host else socket.AF_INET) as sock:
+    _port_free(s.serve.host, s.serve.port)
+
+
+def _port_free(host: str, port: int) -> None:
+    """Refuse, in one sentence, a port another program listens on."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
         try:
-            sock.bind((s.serve.host, s.serve.port))
+            sock.bind((host, port))
         except OSError as err:
             raise InputError(
-                f"Cannot listen on {s.serve.host}:{s.serve.port} ({err.strerror}): stop the program using "
+                f"Cannot listen on {host}:{port} ({err.strerror}): stop the program using "
                 "it or choose another --port."
             ) from None
+
+
+def cmd_api(args: argparse.Namespace, s: Settings) -> int:
+    """Serve the OpenAI-compatible API until interrupted."""
+    options = {
+        "serve.host": args.host,
+        "serve.api_port": args.port,
+        "serve.api_key": args.api_key,
+        "answer.backend": args.backend,
+        "serve.mcp_server": True if args.mcp else None,
+    }
+    s = s.updated({k: v for k, v in options.items() if v is not None})
+    if args.ui:
+        check_access(s, False)  # the mounted app has the same login and write rules
+    root = Path(args.index or s.index.dir)
+    from index.integrity import verify_version
+    from index.layout import require_version
+
+    verify_version(require_version(root), root)
+    _port_free(s.serve.host, s.serve.api_port)
+    from ui.api import serve_api  # fastapi and uvicorn load only for this command
+
+    serve_api(s, args.index, args.ui)
+    return 0

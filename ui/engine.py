@@ -14,10 +14,14 @@ from rag.components import (
     assemble_pipeline,
     make_backend,
     make_embedder,
+    make_evidence,
     make_retriever,
     open_index,
 )
+from rag.embed_cache import CachedEmbed
+from rag.evidence import EvidenceFinder
 from rag.pipeline import Pipeline
+from rag.positions import PositionFinder
 from rag.retrieve import Retriever
 from rag.settings import Settings
 
@@ -40,6 +44,7 @@ class Engine:
         with self._lock:
             self.index: LoadedIndex = index
             self._retrievers: dict[str, Retriever] = {}
+            self._evidence: EvidenceFinder | None = None
 
     def retriever(self, mode: str) -> Retriever:
         """The retriever of a mode over the current index (cached)."""
@@ -68,6 +73,19 @@ class Engine:
             rewriter = self.backend(used.answer.rewrite_backend)
         return assemble_pipeline(used, self.retriever(mode), answerer, rewriter)
 
+    def positions(self, backend: str | None = None) -> PositionFinder:
+        """A positions finder over the hybrid retriever; the sentence vectors it computes are
+        kept for the next table and timeline (until the index is reloaded)."""
+        retriever = self.retriever("hybrid")
+        with self._lock:
+            if self._evidence is None:
+                ev = make_evidence(self.settings, retriever)
+                self._evidence = EvidenceFinder(
+                    CachedEmbed(ev.embed), ev.terms, ev.weight, ev.config
+                )
+            evidence = self._evidence
+        return PositionFinder(retriever, evidence, self.backend(backend) if backend else None)
+
     def statement(self, statement_id: str) -> Statement | None:
         """One statement by id."""
         return self.index.meta.statement(statement_id)
@@ -84,6 +102,11 @@ class Engine:
     def choices(self, column: str) -> list[str]:
         """Distinct non-empty values of a statement column, most frequent first."""
         return [k for k in self.index.meta.group_counts(column) if k]
+
+    def country_choices(self) -> list[tuple[str, str]]:
+        """One (label with its count, name) per delegation, most statements first."""
+        counts = self.index.meta.group_counts("country")
+        return [(f"{name} ({n})", name) for name, n in counts.items() if name]
 
     def stats(self) -> dict[str, Any]:
         """Counts for the Library tab."""

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Sequence
 from html import escape
 
+from index.records import record_of
 from index.types import Statement
+from rag.export import export_answer, media_type, passages_csv
 from rag.filters import describe
 from rag.pipeline import REFUSAL_TEXT
 from rag.types import Answer, AnswerSentence, Citation, Passage, Retrieval, attribution
 
 _LABEL = re.compile(r"\s*\[(\d+)\]")
+EXPORTS = (("md", "Markdown"), ("csljson", "CSL-JSON"), ("bibtex", "BibTeX"), ("ris", "RIS"))
 
 
 def card_id(turn: int, n: int) -> str:
@@ -51,11 +55,13 @@ def streaming_html(raw: str, banner: str = "", quotes: str = "") -> str:
 
 def answer_html(answer: Answer, turn: int, banner: str = "") -> str:
     """The checked answer: the lead (if kept), each quote with who said it and its chip, and
-    the notes about named parties; or the refusal."""
+    the notes about named parties; or the refusal. Download links for the answer follow."""
+    downloads = answer_downloads(answer, turn)
     if answer.refused:
-        return banner + refusal_html(answer, turn)
+        return banner + refusal_html(answer, turn) + downloads
     lead = "".join(_lead_html(s, turn) for s in answer.sentences if s.kind != "quote")
-    return f'{banner}<div class="answer">{lead}{quotes_html(answer, turn)}{_notes(answer)}</div>'
+    body = f"{lead}{quotes_html(answer, turn)}{_notes(answer)}"
+    return f'{banner}<div class="answer">{body}</div>{downloads}'
 
 
 def quotes_html(answer: Answer, turn: int) -> str:
@@ -139,12 +145,51 @@ def _who(st: Statement) -> str:
 
 def _meta_line(st: Statement) -> str:
     parts = [
-        st.symbol or "record symbol unknown",
         st.date,
         st.agenda,
         f"spoke in {st.spoken_language}" if st.spoken_language else "",
     ]
-    return f'<div class="ev-meta">{" · ".join(escape(x) for x in parts if x)}</div>'
+    meta = " · ".join([record_link(st), *(escape(x) for x in parts if x)])
+    return f'<div class="ev-meta">{meta}</div>'
+
+
+def record_link(st: Statement) -> str:
+    """The record's symbol (and page) linked to the official record; the label alone when
+    nothing can be linked ("record symbol unknown")."""
+    rec = record_of(st)
+    text = escape(rec.label + (f", p. {rec.page}" if rec.page else ""))
+    if not rec.url:
+        return f'<span class="rec-unknown">{text}</span>'
+    return (
+        f'<a class="rec-link" href="{escape(rec.url)}" target="_blank" rel="noopener" '
+        f'title="Open the official record">{text} ↗</a>'
+    )
+
+
+def download_link(content: str, fmt: str, name: str, text: str) -> str:
+    """A link that downloads `content` as a file (a data: URL, so no server round trip)."""
+    mime, ext = media_type(fmt)
+    data = base64.b64encode(content.encode("utf-8")).decode("ascii")
+    return (
+        f'<a class="dl-link" data-format="{fmt}" download="{escape(name)}.{ext}" '
+        f'href="data:{mime};charset=utf-8;base64,{data}">{escape(text)}</a>'
+    )
+
+
+def answer_downloads(answer: Answer, turn: int) -> str:
+    """ "Download: Markdown · CSL-JSON · BibTeX · RIS" under an answer (Markdown alone for a refusal)."""
+    name = f"unsc-answer-{turn}"
+    formats = (("md", "Markdown"),) if answer.refused else EXPORTS
+    links = " · ".join(download_link(export_answer(answer, f), f, name, t) for f, t in formats)
+    return f'<div class="downloads">Download: {links}</div>'
+
+
+def search_downloads(passages: Sequence[Passage]) -> str:
+    """ "Download results: CSV" under the search results ("" when none)."""
+    if not passages:
+        return ""
+    link = download_link(passages_csv(passages), "csv", "unsc-search", "CSV")
+    return f'<div class="downloads">Download results: {link}</div>'
 
 
 def open_button(statement_id: str, start: int, end: int, text: str) -> str:
@@ -192,10 +237,11 @@ def search_results(passages: Sequence[Passage]) -> str:
     """Retrieval-only results as cards, ranked."""
     if not passages:
         return '<div class="ev-empty">No passage matches.</div>'
-    return "".join(
+    cards = "".join(
         passage_card(p, f"hit-{i}", None, label=f"#{i} · {p.score:.3f}")
         for i, p in enumerate(passages, 1)
     )
+    return cards + search_downloads(passages)
 
 
 def counts_rows(counts: dict[str, int], limit: int = 200) -> list[list[object]]:

@@ -93,7 +93,7 @@ def build_filters(engine: Engine, backend: str) -> FilterControls:
     with gr.Accordion("Filters and settings", open=True):
         with gr.Row():
             country = gr.Dropdown(
-                engine.choices("country"), multiselect=True, label="Country",
+                engine.country_choices(), multiselect=True, label="Country",
                 elem_id="f-country", scale=2,
             )  # fmt: skip
             symbol = gr.Dropdown(
@@ -186,8 +186,14 @@ def build_chat(engine: Engine, fc: FilterControls) -> None:
             outputs,
             concurrency_limit=1,
             concurrency_id="llm",
+            api_visibility="private",  # the UI's own event; clients call /ask
         )
-    clear.click(lambda: ([], [], [], render.evidence_panel([]), ""), None, outputs)
+    clear.click(
+        lambda: ([], [], [], render.evidence_panel([]), ""),
+        None,
+        outputs,
+        api_visibility="private",
+    )
     bind_open(engine, [evidence, viewer], viewer)
 
 
@@ -198,7 +204,7 @@ def bind_open(engine: Engine, sources: list[gr.HTML], viewer: gr.HTML) -> None:
         return open_statement(engine, evt)
 
     for html in sources:
-        html.open(on_open, None, viewer)
+        html.open(on_open, None, viewer, api_visibility="private")
 
 
 def answer_stream(

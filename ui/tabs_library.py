@@ -11,6 +11,7 @@ from typing import Any
 import gradio as gr
 
 from index.build import IndexWriter
+from index.countries import KINDS, kind_of
 from index.errors import UnscRagError
 from index.parse import SUFFIXES, RecordDefaults, read_statements
 from index.types import Rejected, Statement
@@ -31,7 +32,7 @@ def summary_md(engine: Engine) -> str:
     st = engine.stats()
     return (
         f"**{st['statements']} statements**, {st['chunks']} chunks, "
-        f"{len(st['by_meeting'])} meetings indexed."
+        f"{len(st['by_meeting'])} meetings indexed. {spellings_md(st)}"
     )
 
 
@@ -41,8 +42,31 @@ def tables(engine: Engine) -> tuple[str, Any, Any, Any]:
     return (
         summary_md(engine),
         {"headers": ["year", "statements"], "data": render.counts_rows(st["by_year"])},
-        {"headers": ["country", "statements"], "data": render.counts_rows(st["by_country"])},
+        {"headers": ["delegation", "kind", "statements"], "data": country_rows(st)},
         {"headers": ["meeting", "statements"], "data": render.counts_rows(st["by_meeting"])},
+    )
+
+
+def country_rows(st: dict[str, Any]) -> list[list[object]]:
+    """One row per delegation (its spellings counted together), with its kind."""
+    return [
+        [name or "(unknown)", KINDS[kind_of(name)] if name else "", n]
+        for name, n in st["by_country"].items()
+    ]
+
+
+def spellings_md(st: dict[str, Any]) -> str:
+    """How the records' spellings became delegations: repaired and flagged ones named."""
+    d = st["delegations"]
+    # Spellings come from the records: escaped, so Markdown shows them as text.
+    fixed = ", ".join(f"“{escape(r['raw'])}” → {escape(r['name'])}" for r in d["repaired"])
+    flagged = ", ".join(f"“{escape(r['raw'])}” ({r['statements']})" for r in d["flagged"])
+    return (
+        f"{d['delegations']} delegations from {d['spellings']} spellings in the records: "
+        f"{len(d['variants'])} other names, {len(d['repaired'])} slips repaired"
+        + (f" ({fixed})" if fixed else "")
+        + (f", flagged: {flagged}" if flagged else "")
+        + "."
     )
 
 
@@ -135,9 +159,9 @@ def show_writes(demo: gr.Blocks, access: Access, parts: list[Any]) -> None:
 
 def refreshed_choices(engine: Engine) -> tuple:
     """The counts tables and the filter choices after the index changed."""
-    choices = [
+    choices = [gr.update(choices=engine.country_choices())] + [
         gr.update(choices=engine.choices(c))
-        for c in ("country", "symbol_base", "spoken_language", "participant_type")
+        for c in ("symbol_base", "spoken_language", "participant_type")
     ]
     return (*tables(engine), *choices)
 

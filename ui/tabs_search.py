@@ -45,7 +45,7 @@ def build_search(engine: Engine, fc: FilterControls) -> None:
             )
     inputs = [query, *fc.filter_inputs(), fc.k, fc.mode]
     for trigger in (go.click, query.submit):
-        trigger(partial(search, engine), inputs, [banner, results])
+        trigger(partial(search, engine), inputs, [banner, results], api_visibility="private")
     bind_open(engine, [results, viewer], viewer)
 
 

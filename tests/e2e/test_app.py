@@ -25,10 +25,11 @@ def ask(page, question: str) -> float:
 
 
 def pick(page, dropdown: str, value: str) -> None:
-    """Choose a value in a gradio multiselect dropdown."""
+    """Choose a value in a gradio multiselect dropdown (its label may add a count: "France (6)")."""
     page.click(f"{dropdown} input")
     page.fill(f"{dropdown} input", value)
-    page.get_by_role("option", name=value, exact=True).first.click()
+    label = re.compile(rf"^{re.escape(value)}( \(\d+\))?$".replace("/", r"\/"))
+    page.get_by_role("option", name=label).first.click()
     page.keyboard.press("Escape")
 
 

@@ -26,7 +26,7 @@ from typing import Any
 POINTS = {
     "parse": ("index.parse", "_json_record"),
     "embed": ("index.embed", "SentenceTransformerEmbedder.embed"),
-    "faiss_write": ("index.store", "FaissStore.save"),
+    "faiss_write": ("index.faiss_store", "FaissStore.save"),
     "sqlite_commit": ("index.meta", "MetaStore.commit"),
     "bm25_save": ("index.lexical", "BM25Index.save"),
     "current_swap": ("index.layout", "_point_to"),
@@ -92,7 +92,7 @@ def main(argv: list[str]) -> None:
 
     build.BATCH = SMALL_BATCH
     install(point, mode, int(hit), Path(marker), seed=int(hit))
-    settings = Settings().model_copy(update={"checkpoint_chunks": checkpoint})
+    settings = Settings().updated({"index.checkpoint_chunks": checkpoint})
     make_writer(settings, Path(folder)).ingest(read_statements(Path(data)))
     Path(marker + ".done").write_text("done")
 

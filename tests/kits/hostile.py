@@ -150,7 +150,9 @@ def _chat(page: Any, dialogs: list[str]) -> list[Step]:
 def _library(page: Any, dialogs: list[str], upload: Path) -> list[Step]:
     page.get_by_role("tab", name="Library").click()
     page.wait_for_timeout(500)
-    steps = [probe(page, "library tables", dialogs, ".gradio-container", ())]
+    # A hostile country spelling is flagged (not a delegation): the Library lists it as typed.
+    flagged = ("“<script class=hostile data-hostile=14>",)
+    steps = [probe(page, "library tables", dialogs, ".gradio-container", flagged)]
     page.locator("#ingest-files input[type=file]").set_input_files([str(upload)])
     page.wait_for_timeout(500)
     page.click("#ingest-go")
@@ -167,8 +169,9 @@ def _library(page: Any, dialogs: list[str], upload: Path) -> list[Step]:
     page.click("#f-country input")
     page.fill("#f-country input", "<script")
     page.wait_for_timeout(500)
-    expect = ("<script class=hostile data-hostile=14>",)
-    steps.append(probe(page, "country filter choices", dialogs, "ul[role=listbox]", expect))
+    steps.append(probe(page, "country filter choices", dialogs, "ul[role=listbox]", ()))
+    # Flagged spellings are no delegation: the filter never offers them.
+    assert "data-hostile=14" not in page.locator("ul[role=listbox]").first.inner_text()
     page.keyboard.press("Escape")
     return steps
 

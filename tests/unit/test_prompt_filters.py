@@ -5,7 +5,7 @@ from index.meta import symbol_base
 from index.types import Filters, Statement
 from rag.errors import InputError
 from rag.filters import describe, named_symbols, parse_filters
-from rag.prompt import LEAD_INSTRUCTIONS, lead_messages
+from rag.prompt import LEAD_INSTRUCTIONS, lead_messages, lead_picks
 from rag.retrieve import diversify, expand_query, merge_adjacent
 from rag.types import Evidence, Passage
 
@@ -90,3 +90,17 @@ def test_diversify_caps_per_statement_and_merge_joins_neighbours():
 def test_query_expansion_adds_long_country_names():
     assert "United Kingdom" in expand_query("what did the UK say")
     assert expand_query("peacekeeping") == "peacekeeping"
+
+
+def test_the_model_reads_the_first_quote_of_each_party_under_its_answer_label():
+    st = Statement(id="s", text="A said a. A said b. B said c.", country="A")
+    other = Statement(id="t", text="B said c.", country="B")
+
+    def ev(s: Statement, party: str) -> Evidence:
+        return Evidence(Passage("c" + s.id, s, 0, len(s.text), 1.0), 0, len(s.text), 1.0, party)
+
+    evidence = [ev(st, "A"), ev(st, "A"), ev(other, "B")]
+    assert lead_picks(evidence, 2) == [0, 2]
+    user = lead_messages("What did A and B say?", evidence)[-1]["content"]
+    real = user.split("Now the real quotes.")[1]  # after the worked example
+    assert "\n[1] A " in real and "\n[3] B " in real and "\n[2]" not in real

@@ -87,3 +87,33 @@ def test_panels_and_banner():
         Passage("c", Statement(id="x", text="t", country="Chad"), 0, 1, 1.0), "d", None
     )
     assert render.counts_rows({"": 2, "France": 1}) == [["(unknown)", 2], ["France", 1]]
+
+
+def test_cards_link_the_official_record_and_say_when_the_symbol_is_unknown():
+    html = render.passage_card(PASSAGE, "cite-1-1", None)
+    assert 'href="https://undocs.org/en/S/PV.1"' in html and 'target="_blank"' in html
+    draft = Statement(
+        id="s2", text="x", date="2024-11-01", extra={"related_document": "S/2024/788"}
+    )
+    html = render.passage_card(Passage("c2", draft, 0, 1, 0.5), "cite-1-2", None)
+    assert "record symbol unknown; draft S/2024/788" in html
+    assert 'href="https://undocs.org/en/S/2024/788"' in html
+    bare = render.statement_html(Statement(id="s3", text="x"), -1, -1, None, None)
+    assert '<span class="rec-unknown">record symbol unknown</span>' in bare
+
+
+def test_each_answer_has_download_links_and_search_results_a_csv():
+    import base64
+    import re
+
+    html = render.answer_html(answer(), turn=3)
+    links = re.findall(r'download="([^"]+)" href="data:([^;]+);charset=utf-8;base64,([^"]+)"', html)
+    assert [n for n, _, _ in links] == [
+        "unsc-answer-3.md", "unsc-answer-3.json", "unsc-answer-3.bib", "unsc-answer-3.ris",
+    ]  # fmt: skip
+    md = base64.b64decode(links[0][2]).decode()
+    assert "[^1]:" in md and "https://undocs.org/en/S/PV.1" in md
+    refused = render.answer_html(answer(refused=True), turn=4)
+    assert refused.count('class="dl-link"') == 1
+    csv_html = render.search_results([PASSAGE])
+    assert 'download="unsc-search.csv"' in csv_html
