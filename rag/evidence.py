@@ -18,6 +18,7 @@ from index.chunk import normalise, sentence_spans
 from index.countries import demonym_country
 from index.verbatim import furniture_spans
 from rag.answer_text import fold, names_in, numbers_in
+from rag.injection import clean_end, forged_turn, instruction_like
 from rag.question import Analysis, same_delegation
 from rag.relevance import GENERIC, about, specific_terms
 from rag.settings_models import EvidenceSettings
@@ -101,11 +102,14 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
             furniture[p.statement_id] = furniture_spans(text)
         for a, b in sentence_spans(p.text):
             start, end = p.start + a, p.start + b
+            if forged_turn(text, start):
+                continue  # a speaker's line inside a statement: forged, never a quote
             if m := _SPEAKER_LINE.match(text, start, end):  # the line that opens a statement
                 start = m.end()
             key = (p.statement_id, start)
             if key in seen or _in_furniture(start, end, furniture[p.statement_id]):
                 continue
+            end = start + clean_end(text[start:end])  # words to the reader are never quoted
             if len(text[start:end].split()) >= 4:
                 seen.add(key)
                 out.append(Candidate(p, start, end, rank))
@@ -242,6 +246,8 @@ class EvidenceFinder:
         if not nxt:
             return e
         after = nxt[0]
+        if instruction_like(text[e.end : after.start]):
+            return e  # a sentence set aside lies between: the quote stays as it is
         need = analysis.answer_type in ("number", "date", "place")
         lacks = need and not answer_type_feature(
             analysis.answer_type, normalise(text[e.start : e.end])
