@@ -17,6 +17,7 @@ from ui.tabs_eval import build_eval
 from ui.tabs_library import build_library, show_writes
 from ui.tabs_positions import build_positions_tabs
 from ui.tabs_search import build_search
+from ui.uploads import MB
 
 TITLE = "UN Security Council statements — research assistant"
 LOGIN = "Log in with the name and password a maintainer gave you (`unsc-rag passwd`)."
@@ -121,7 +122,7 @@ def launch(
         share=share,
         auth=access.auth(),
         auth_message=LOGIN if access.auth() else None,
-        max_file_size=settings.serve.max_upload_mb * 1_000_000,
+        max_file_size=settings.serve.max_upload_mb * MB,
         css=CSS,
         prevent_thread_lock=not block,
         footer_links=["api"],

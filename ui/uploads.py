@@ -19,6 +19,7 @@ from rag.errors import InputError
 from rag.settings_models import ServeSettings
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+MB = 2**20  # as Gradio counts when it refuses a file over `max_file_size`
 
 
 @dataclass(frozen=True)
@@ -34,16 +35,12 @@ class Limits:
         cls, serve: ServeSettings, suffixes: Sequence[str], max_files: int = 0
     ) -> Limits:
         """Limits from `serve.max_upload_files` (or `max_files`) and `serve.max_upload_mb`."""
-        return cls(
-            max_files or serve.max_upload_files, serve.max_upload_mb * 1_000_000, tuple(suffixes)
-        )
+        return cls(max_files or serve.max_upload_files, serve.max_upload_mb * MB, tuple(suffixes))
 
     def describe(self) -> str:
         """'up to 20 files of at most 50 MB each (.jsonl, .pdf)' for the upload's label."""
         files = "one file" if self.max_files == 1 else f"up to {self.max_files} files"
-        return (
-            f"{files} of at most {self.max_bytes // 1_000_000} MB each ({', '.join(self.suffixes)})"
-        )
+        return f"{files} of at most {self.max_bytes // MB} MB each ({', '.join(self.suffixes)})"
 
 
 def display_name(name: str) -> str:
@@ -69,8 +66,8 @@ def check(paths: Sequence[Path], limits: Limits) -> None:
         size = path.stat().st_size
         if size > limits.max_bytes:
             raise InputError(
-                f"{display_name(path.name)} is {size / 1e6:,.1f} MB, more than the "
-                f"{limits.max_bytes // 1_000_000} MB an uploaded file may have: split it, or "
+                f"{display_name(path.name)} is {size / MB:,.1f} MB, more than the "
+                f"{limits.max_bytes // MB} MB an uploaded file may have: split it, or "
                 "ingest it on the server with `unsc-rag ingest`."
             )
 

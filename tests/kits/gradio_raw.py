@@ -35,6 +35,12 @@ def dependency_index(config: dict[str, Any], api_name: str) -> tuple[int, int]:
     raise KeyError(f"no event named {api_name!r}")
 
 
+def login(http: httpx.Client, base: str, user: str, password: str) -> bool:
+    """Log in as Gradio's login page does; the session cookie stays in `http`."""
+    r = http.post(f"{base}login", data={"username": user, "password": password})
+    return r.is_success
+
+
 def upload(http: httpx.Client, base: str, path: Path) -> dict[str, Any]:
     """Upload one file; the FileData dict an event takes."""
     with open(path, "rb") as handle:
@@ -51,11 +57,13 @@ def call(
     data: list[Any],
     event_data: Any = None,
     timeout: float = 300.0,
+    session: str = "",
 ) -> Outcome:
-    """Join the queue with `data` and read the stream until this event completes."""
+    """Join the queue with `data` and read the stream until this event completes (in the
+    given session, as one browser tab; a new one by default)."""
     config = http.get(f"{base}config").json()
     fn_index, trigger = dependency_index(config, api_name)
-    session = uuid.uuid4().hex
+    session = session or uuid.uuid4().hex
     body = {"data": data, "event_data": event_data, "fn_index": fn_index,
             "trigger_id": trigger, "session_hash": session}  # fmt: skip
     r = http.post(f"{base}gradio_api/queue/join", json=body)

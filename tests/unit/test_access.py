@@ -192,7 +192,7 @@ def test_uploaded_names_never_become_paths(tmp_path):
 
 
 def test_upload_limits_are_one_sentence(tmp_path):
-    limits = uploads.Limits(max_files=2, max_bytes=1_000_000, suffixes=(".jsonl", ".pdf"))
+    limits = uploads.Limits(max_files=2, max_bytes=uploads.MB, suffixes=(".jsonl", ".pdf"))
     assert limits.describe() == "up to 2 files of at most 1 MB each (.jsonl, .pdf)"
     small = tmp_path / "small.jsonl"
     small.write_text("{}\n")
@@ -201,7 +201,7 @@ def test_upload_limits_are_one_sentence(tmp_path):
     uploads.check([small, small], limits)
     with pytest.raises(InputError, match="3 files were uploaded, more than the 2"):
         uploads.check([small] * 3, limits)
-    with pytest.raises(InputError, match=r"big.jsonl is 1.5 MB, more than the 1 MB"):
+    with pytest.raises(InputError, match=r"big.jsonl is 1.4 MB, more than the 1 MB"):
         uploads.check([small, big], limits)
     assert not uploads.known_type("notes.docx", limits) and uploads.known_type("A.PDF", limits)
     assert uploads.type_message("notes.docx", limits) == (
