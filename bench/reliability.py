@@ -1,6 +1,6 @@
 """Reliability and security campaign: faults, hostile input and crashes, measured; nothing lost.
 
-    nice -n 10 .venv/bin/python bench/reliability.py            # full: ~30-40 min on 2 cores
+    nice -n 10 .venv/bin/python bench/reliability.py            # full: about an hour on 2 cores
     .venv/bin/python bench/reliability.py --scale 0.05 --kills 3 --seconds 60 --llm-questions 3
     .venv/bin/python bench/reliability.py --only fuzz,faults
 
