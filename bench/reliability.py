@@ -1,7 +1,7 @@
 """Reliability and security campaign: faults, hostile input and crashes, measured; nothing lost.
 
-    nice -n 10 .venv/bin/python bench/reliability.py            # full: ~30-40 min on 2 cores
-    .venv/bin/python bench/reliability.py --scale 0.05 --kills 3  # a quick pass
+    nice -n 10 .venv/bin/python bench/reliability.py            # full: about an hour on 2 cores
+    .venv/bin/python bench/reliability.py --scale 0.05 --kills 3 --seconds 60 --llm-questions 3
     .venv/bin/python bench/reliability.py --only fuzz,faults
 
 In the way SQLite tests its atomic commit: inject the fault, then prove nothing was lost.
@@ -14,6 +14,8 @@ In the way SQLite tests its atomic commit: inject the fault, then prove nothing 
 3. faults: a full disk (tmpfs filled to N bytes free), a read-only folder (tmpfs remounted
    read-only), truncated files of the version in force (restore from the older one).
 4. xss: hostile statements in the real app in Chromium: payloads shown, executed, injected.
+5. load: simulated users through gradio_client and concurrent API clients (bench/load.py).
+6. injection: injected instructions beside real statements (bench/injection.py).
 The same checks run at small sizes in `make test` (tests/kits/ holds the shared code).
 """
 
@@ -32,6 +34,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+from bench import injection as injection_bench  # noqa: E402
+from bench import load as load_bench  # noqa: E402
 from index.parse import read_statements  # noqa: E402
 from rag.components import make_embedder, make_writer, open_index  # noqa: E402
 from rag.settings import Settings  # noqa: E402
@@ -177,7 +181,9 @@ def main() -> None:
     ap.add_argument("--scale", type=float, default=1.0, help="fuzz size (1.0: ~10,000 cases)")
     ap.add_argument("--kills", type=int, default=20)
     ap.add_argument("--seed", type=int, default=12)
-    ap.add_argument("--only", default="fuzz,kills,faults,xss")
+    ap.add_argument("--llm-questions", type=int, default=None, help="injection: default all")
+    ap.add_argument("--only", default="fuzz,kills,faults,xss,load,injection")
+    load_bench.add_arguments(ap)
     args = ap.parse_args()
     parts = set(args.only.split(","))
     work = Path(tempfile.mkdtemp(prefix="unsc-reliability-"))
@@ -187,7 +193,7 @@ def main() -> None:
         (work / "fuzz").mkdir()
         results["fuzz"] = run_fuzz(work / "fuzz", args.scale, args.seed)
     s = Settings()
-    emb = make_embedder(s) if parts & {"kills", "faults", "xss"} else None
+    emb = make_embedder(s) if parts & {"kills", "faults", "xss", "injection"} else None
     env = kill_env(work / "crash", s, emb) if parts & {"kills", "faults"} else {}
     if "kills" in parts:
         results["kills"] = run_kills(env, args.kills, args.seed)
@@ -195,6 +201,11 @@ def main() -> None:
         results["faults"] = run_faults(env)
     if "xss" in parts:
         results["xss"] = run_xss(work, s, emb)
+    if "load" in parts:
+        print("\n## 5. Load (bench/load.py)")
+        results["load"] = load_bench.run(args)
+    if "injection" in parts:
+        results["injection"] = injection_bench.run(work, s, emb, args.llm_questions)
     summary(results, time.perf_counter() - t0)
 
 
@@ -223,6 +234,10 @@ def summary(r: dict[str, dict], seconds: float) -> None:
         print(f"XSS cases {x['cases']} ({x['payloads']} distinct payloads) on {x['surfaces']} "
               f"surfaces: executed {x['executed']}, "
               f"injected elements {x['injected']}, not shown literally {x['not_literal']}")  # fmt: skip
+    for name, figures in r.get("load", {}).items():
+        print(f"load {name}: {load_bench.line(figures)}")
+    if "injection" in r:
+        print(injection_bench.line(r["injection"]))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from index.chunk import normalise, sentence_spans
 from index.verbatim import furniture_spans
 from rag.answer_text import numbers_in
+from rag.injection import clean_end, forged_turn, instruction_like
 from rag.types import Passage
 
 # Sentences that answer nothing: thanks, greetings, procedure (the President's turns).
@@ -88,11 +89,14 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
             furniture[p.statement_id] = furniture_spans(text)
         for a, b in sentence_spans(p.text):
             start, end = p.start + a, p.start + b
+            if forged_turn(text, start):
+                continue  # a speaker's line inside a statement: forged, never a quote
             if m := _SPEAKER_LINE.match(text, start, end):  # the line that opens a statement
                 start = m.end()
             key = (p.statement_id, start)
             if key in seen or _in_furniture(start, end, furniture[p.statement_id]):
                 continue
+            end = start + clean_end(text[start:end])  # words to the reader are never quoted
             if len(text[start:end].split()) >= 4:
                 seen.add(key)
                 out.append(Candidate(p, start, end, rank))
@@ -115,5 +119,7 @@ def next_sentence(text: str, end: int, window: int) -> tuple[int, int, str] | No
             return None  # cut by the window: too long to add anyway
         if _SPEAKER_LINE.match(sentence) or len(sentence.split()) < 4:
             return None  # the next statement, or furniture: nothing to add
+        if instruction_like(part[:b]) or forged_turn(text, end + a):
+            return None  # words to the reader (or a forged turn) are never added to a quote
         return end + a, end + b, sentence
     return None

@@ -59,6 +59,10 @@ FLAT_NAMES: dict[str, tuple[str, ...]] = {
     "mcp_server": ("serve.mcp_server",),
     "port": ("serve.port",),
     "auth": ("serve.auth",),
+    "auth_file": ("serve.auth_file",),
+    "loopback_writes": ("serve.loopback_writes",),
+    "max_upload_mb": ("serve.max_upload_mb",),
+    "max_upload_files": ("serve.max_upload_files",),
 }
 
 

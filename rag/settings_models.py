@@ -234,13 +234,27 @@ class AnswerSettings:
 
 @dataclass(frozen=True)
 class ServeSettings:
-    """Where the app listens."""
+    """Where the app listens, who may log in and write, and what may be uploaded."""
 
     host: str = Field(default="127.0.0.1", description="Address the app listens on.")
     port: int = Field(default=7860, description="Port of the app.")
     auth: str | None = Field(
-        default=None, description="Basic auth 'user:password' for the app, if set."
+        default=None,
+        description="No longer read (it held a plain password): `serve` stops and says to "
+        "use auth_file when it is set.",
     )
+    auth_file: Path | None = Field(
+        default=None,
+        description="Credentials file written by `unsc-rag passwd` (salted scrypt hashes): "
+        "when set, everyone logs in, and its maintainers may ingest, remove and evaluate.",
+    )
+    loopback_writes: bool = Field(
+        default=True,
+        description="Without auth_file, browsers on this machine (127.0.0.1, ::1) may ingest, "
+        "remove and evaluate; others only read. Turn off behind a proxy on this machine.",
+    )
+    max_upload_mb: int = Field(default=50, description="Largest file one may upload, in MB.")
+    max_upload_files: int = Field(default=20, description="Most files one ingest may upload.")
     api_port: int = Field(default=8000, description="Port of `unsc-rag api` (OpenAI-compatible).")
     api_key: str | None = Field(
         default=None,

@@ -249,16 +249,18 @@ def build_server_app(
         return create_api(settings, engine, backend)
     import gradio as gr
 
-    from ui.app import CSS, auth_pair, build_app_engine
+    from ui.access import Access
+    from ui.app import CSS, build_app_engine
 
-    demo, engine = build_app_engine(settings, index_dir, embedder)
+    access = Access.from_settings(settings.serve)
+    demo, engine = build_app_engine(settings, index_dir, embedder, access)
     api = create_api(settings, engine, backend)
     return gr.mount_gradio_app(
         api,
         demo,
         path="/ui",
         css=CSS,
-        auth=auth_pair(settings.serve.auth),
+        auth=access.auth(),
         mcp_server=settings.serve.mcp_server,
     )
 

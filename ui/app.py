@@ -9,15 +9,18 @@ import gradio as gr
 
 from index.embed import Embedder
 from rag.settings import Settings
+from ui.access import Access
 from ui.endpoints import register_api
 from ui.engine import Engine
 from ui.tabs_chat import build_chat, build_filters
 from ui.tabs_eval import build_eval
-from ui.tabs_library import build_library
+from ui.tabs_library import build_library, show_writes
 from ui.tabs_positions import build_positions_tabs
 from ui.tabs_search import build_search
+from ui.uploads import MB
 
 TITLE = "UN Security Council statements — research assistant"
+LOGIN = "Log in with the name and password a maintainer gave you (`unsc-rag passwd`)."
 CSS = """
 .scroll-panel { max-height: 560px; overflow-y: auto; }
 .filters-banner { font-size: .85em; color: #555; border-left: 3px solid #4a7bd0;
@@ -46,6 +49,7 @@ button.open-stmt { margin-top: 6px; font-size: .8em; padding: 2px 8px; border-ra
   border: 1px solid #4a7bd0; color: #1d4ea3; background: #fff; cursor: pointer; }
 .viewer .nav .nb { font-size: .85em; margin: 2px 0; }
 .ev-empty { color: #888; font-style: italic; padding: 8px; }
+.queue-note { font-size: .8em; color: #666; }
 a.rec-link { color: #1d4ea3 !important; text-decoration: none !important; font-weight: 600; }
 a.rec-link:hover { text-decoration: underline !important; }
 .rec-unknown { font-style: italic; }
@@ -58,16 +62,24 @@ a.dl-link { color: #1d4ea3 !important; border: 1px solid #c7d8f7; border-radius:
 
 
 def build_app(
-    settings: Settings, index_dir: Path | None = None, embedder: Embedder | None = None
+    settings: Settings,
+    index_dir: Path | None = None,
+    embedder: Embedder | None = None,
+    access: Access | None = None,
 ) -> gr.Blocks:
-    """The whole app over one index; the embedder and index are loaded here, once."""
-    return build_app_engine(settings, index_dir, embedder)[0]
+    """The whole app over one index; the embedder and index are loaded here, once. Visitors
+    read; maintainers (see ui/access.py) also see and may use ingest, removal and Evaluate."""
+    return build_app_engine(settings, index_dir, embedder, access)[0]
 
 
 def build_app_engine(
-    settings: Settings, index_dir: Path | None = None, embedder: Embedder | None = None
+    settings: Settings,
+    index_dir: Path | None = None,
+    embedder: Embedder | None = None,
+    access: Access | None = None,
 ) -> tuple[gr.Blocks, Engine]:
     """The app and the engine it runs on (`unsc-rag api --ui` shares the engine)."""
+    access = access or Access.from_settings(settings.serve)
     engine = Engine(settings, Path(index_dir or settings.index.dir), embedder)
     chosen = settings.answer.backend
     backend = chosen if chosen in ("embedded", "openai") else "extractive"
@@ -82,37 +94,35 @@ def build_app_engine(
             with gr.Tab("Search", id="search"):
                 build_search(engine, fc)
             build_positions_tabs(engine, fc)  # the Positions and Timeline tabs
-            with gr.Tab("Evaluate", id="evaluate"):
-                build_eval(engine)
+            with gr.Tab("Evaluate", id="evaluate", visible=False) as evaluate:
+                build_eval(engine, access)
             with gr.Tab("Library", id="library"):
-                build_library(engine, fc)
+                writes = build_library(engine, fc, access)
+        show_writes(demo, access, [evaluate, writes])
         register_api(engine, backend)  # /ask, /search, /statement, /stats (and the MCP tools)
     # Searches run side by side; the answer event has its own limit of one (see tabs_chat).
     demo.queue(default_concurrency_limit=4)
     return demo, engine
 
 
-def auth_pair(auth: str | None) -> tuple[str, str] | None:
-    """ "user:pass" → ("user", "pass"); None when unset."""
-    if not auth:
-        return None
-    user, sep, password = auth.partition(":")
-    if not sep or not user:
-        from rag.errors import InputError
-
-        raise InputError("auth must look like 'user:password'.")
-    return user, password
-
-
 def launch(
-    demo: gr.Blocks, settings: Settings, share: bool = False, block: bool = True, **extra: Any
+    demo: gr.Blocks,
+    settings: Settings,
+    share: bool = False,
+    block: bool = True,
+    access: Access | None = None,
+    **extra: Any,
 ) -> Any:
-    """Start the server on settings.serve.host:port with the app's CSS and optional basic auth."""
+    """Start the server on settings.serve.host:port with the app's CSS, the login of the
+    credentials file (if any) and the upload size limit."""
+    access = access or Access.from_settings(settings.serve, share)
     return demo.launch(
         server_name=settings.serve.host,
         server_port=settings.serve.port,
         share=share,
-        auth=auth_pair(settings.serve.auth),
+        auth=access.auth(),
+        auth_message=LOGIN if access.auth() else None,
+        max_file_size=settings.serve.max_upload_mb * MB,
         css=CSS,
         prevent_thread_lock=not block,
         footer_links=["api"],
@@ -124,4 +134,5 @@ def launch(
 
 def serve(settings: Settings, index_dir: Path | None = None, share: bool = False) -> None:
     """Build the app and serve it until interrupted."""
-    launch(build_app(settings, index_dir), settings, share=share)
+    access = Access.from_settings(settings.serve, share)
+    launch(build_app(settings, index_dir, access=access), settings, share, access=access)

@@ -17,6 +17,11 @@ from ui import render
 from ui.engine import Engine
 
 BACKENDS = ("extractive", "embedded", "openai")
+QUEUE_NOTE = (
+    "Answers are served one at a time: the embedded model writes one at a time on this "
+    "server's 2 cores (about 10 s each). While others' answers run, the answer box shows your "
+    "place in the queue and the expected wait; Search runs beside them."
+)
 MODES = ("hybrid", "dense", "bm25")
 
 # Delegated listeners: cards are re-rendered on every answer, the container stays.
@@ -156,6 +161,7 @@ def build_chat(engine: Engine, fc: FilterControls) -> None:
             with gr.Row():
                 ask = gr.Button("Ask", variant="primary", elem_id="ask")
                 clear = gr.Button("Clear chat", elem_id="clear")
+            gr.Markdown(QUEUE_NOTE, elem_id="queue-note", elem_classes=["queue-note"])
         with gr.Column(scale=2):
             gr.Markdown("### Evidence")
             evidence = gr.HTML(

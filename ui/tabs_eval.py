@@ -1,11 +1,11 @@
-"""Evaluate tab: run the retrieval evaluation (from the `eval` package, via its entry point)."""
+"""Evaluate tab: the retrieval evaluation (from the `eval` package, via its entry point) on a
+question set of data/eval/ or an uploaded file; maintainers only (no server path is typed)."""
 
 from __future__ import annotations
 
 import json
 import tempfile
 from collections.abc import Callable
-from functools import partial
 from html import escape
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -14,10 +14,15 @@ from typing import Any
 import gradio as gr
 
 from index.errors import UnscRagError
+from rag.errors import InputError
 from rag.settings import PROJECT_ROOT
+from ui import uploads
+from ui.access import Access
 from ui.engine import Engine
+from ui.uploads import Limits
 
-DEFAULT_QUESTIONS = PROJECT_ROOT / "data" / "eval" / "dev.jsonl"
+EVAL_DIR = PROJECT_ROOT / "data" / "eval"
+DEFAULT_SET = "dev.jsonl"
 MISSING = (
     "The retrieval evaluation is not installed: install the project with its `eval` package "
     "(`pip install -e .`) so the `unsc_rag.evaluators` entry point `retrieval` exists."
@@ -37,16 +42,30 @@ def load_evaluator() -> Callable[..., dict[str, Any]] | None:
     return None
 
 
-def build_eval(engine: Engine) -> None:
-    """Question file (upload or path), modes and ks; metrics table, recall plot, JSON download."""
+def question_sets() -> list[str]:
+    """The project's own question files: data/eval/*.jsonl, by name."""
+    return sorted(p.name for p in EVAL_DIR.glob("*.jsonl") if p.is_file())
+
+
+def build_eval(engine: Engine, access: Access) -> None:
+    """Question file (one of data/eval/ or an upload), modes and ks; metrics table, recall plot,
+    JSON download. The evaluation runs for maintainers only."""
     if load_evaluator() is None:
         gr.Markdown(f"**{MISSING}**", elem_id="eval-missing")
+    limits = Limits.from_settings(engine.settings.serve, (".jsonl",), max_files=1)
+    sets = question_sets()
     with gr.Row():
-        upload = gr.File(label="Question file (.jsonl)", file_count="single", scale=2)
-        path = gr.Textbox(
-            str(DEFAULT_QUESTIONS),
-            label="…or a question file on the server",
-            elem_id="eval-path",
+        chosen = gr.Dropdown(
+            sets,
+            value=DEFAULT_SET if DEFAULT_SET in sets else (sets[0] if sets else None),
+            label="Question set (data/eval/)",
+            elem_id="eval-set",
+            scale=2,
+        )
+        upload = gr.File(
+            label=f"…or upload a question file: {limits.describe()}",
+            file_count="single",
+            elem_id="eval-upload",
             scale=3,
         )
     with gr.Row():
@@ -60,43 +79,67 @@ def build_eval(engine: Engine) -> None:
     by_type = gr.Dataframe(label="recall@5 by question type", interactive=False)
     plot = gr.Plot(label="recall@k")
     download = gr.File(label="Results (JSON)", elem_id="eval-json")
+
+    def evaluate_questions(
+        upload: str | None,
+        chosen: str | None,
+        modes: list[str],
+        ks: str,
+        request: gr.Request,
+        progress: gr.Progress = PROGRESS,
+    ) -> tuple:
+        if not access.may_write(request):
+            raise gr.Error(access.refusal("run evaluations"))
+        return run_eval(engine, limits, upload, chosen, modes, ks, progress)
+
     run.click(
-        partial(run_eval, engine),
-        [upload, path, modes, ks],
+        evaluate_questions,
+        [upload, chosen, modes, ks],
         [status, table, by_type, plot, download],
-        api_visibility="private",  # reads server files: not an API endpoint
+        api_visibility="private",  # maintainers only, checked above; never an API endpoint
+        concurrency_limit=1,
+        concurrency_id="write",
     )
+
+
+def chosen_file(chosen: str | None) -> Path:
+    """A question set of data/eval/ by its name (only a name the folder lists)."""
+    if not chosen or chosen not in question_sets():
+        raise gr.Error("Choose a question set of data/eval/ or upload a .jsonl question file.")
+    return EVAL_DIR / chosen
 
 
 def run_eval(
     engine: Engine,
+    limits: Limits,
     upload: str | None,
-    path: str,
+    chosen: str | None,
     modes: list[str],
     ks: str,
-    progress: gr.Progress = PROGRESS,
+    progress: Any,
 ) -> tuple:
     """Run the evaluation over the app's index and render its results."""
     evaluate = load_evaluator()
     if evaluate is None:
         raise gr.Error(MISSING)
-    questions = Path(upload or (path or "").strip() or DEFAULT_QUESTIONS)
-    if not questions.is_file():
-        raise gr.Error(
-            f"{questions} does not exist: upload a .jsonl question file or fix the path."
-        )
     if not modes:
         raise gr.Error("Pick at least one retriever.")
-    progress(0.1, desc="Evaluating retrieval")
+    sources = [Path(upload)] if upload else [chosen_file(chosen)]
+    name = uploads.display_name(sources[0].name)
     try:
-        result = evaluate(engine.index_dir, questions, modes, ks)
+        if upload:
+            uploads.check(sources, limits)
+            if not uploads.known_type(name, limits):
+                raise InputError(uploads.type_message(name, limits))
+        progress(0.1, desc="Evaluating retrieval")
+        with uploads.staged(sources) as copies:
+            result = evaluate(engine.index_dir, copies[0], modes, ks)
     except UnscRagError as err:
         raise gr.Error(escape(str(err))) from None  # toasts render HTML
     runs = result.get("runs") or [result]
     out = Path(tempfile.mkdtemp(prefix="unsc-eval-")) / "retrieval_eval.json"
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str))
-    n = runs[0].get("n", 0)
-    summary = f"{n} questions from `{questions.name}`, {len(runs)} retriever(s)."
+    summary = f"{runs[0].get('n', 0)} questions from `{name}`, {len(runs)} retriever(s)."
     return summary, metrics_rows(runs), type_rows(runs), recall_plot(runs), str(out)
 
 

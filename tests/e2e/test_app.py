@@ -128,10 +128,17 @@ def test_statement_viewer_opens_neighbours(page, shots):
 def test_evaluate_tab_shows_metrics(page, shots):
     page.get_by_role("tab", name="Evaluate").click()
     assert not page.locator("#eval-missing").count(), "the eval entry point is not installed"
-    page.fill("#eval-path textarea", str(FIXTURES / "small_questions.jsonl"))
+    assert page.locator("#eval-set input").input_value() == "dev.jsonl"  # data/eval/, no path box
+    assert not page.locator("#eval-path").count()
+    page.locator("#eval-upload input[type=file]").set_input_files(
+        str(FIXTURES / "small_questions.jsonl")
+    )
+    page.wait_for_timeout(500)
     page.fill("#eval-ks textarea", "1,5,10")
     page.click("#eval-run")
-    page.locator("#eval-status", has_text="questions").wait_for(timeout=180_000)
+    page.locator("#eval-status", has_text="questions from small_questions.jsonl").wait_for(
+        timeout=180_000
+    )
     table = page.locator("#eval-metrics")
     assert "recall@5" in table.inner_text()
     assert re.search(r"hybrid", table.inner_text())

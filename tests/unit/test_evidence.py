@@ -113,8 +113,8 @@ def test_a_word_in_every_candidate_sentence_weighs_less_than_a_rare_one():
     a = analyse("What did Ethiopia say about rural electricity and the dam?")
     local = finder(local_min_sentences=10).rank(a, [p])
     flat = finder(local_min_sentences=1000).rank(a, [p])
-    rural = [e for e in local if e.quote.startswith("Rural")][0]
-    other = [e for e in local if e.quote.startswith("The dam")][0]
+    rural = next(e for e in local if e.quote.startswith("Rural"))
+    other = next(e for e in local if e.quote.startswith("The dam"))
     assert rural.features["sentence_terms"] > other.features["sentence_terms"]
-    flat_rural = [e for e in flat if e.quote.startswith("Rural")][0]
+    flat_rural = next(e for e in flat if e.quote.startswith("Rural"))
     assert rural.features["sentence_terms"] > flat_rural.features["sentence_terms"]
