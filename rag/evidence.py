@@ -177,11 +177,22 @@ class EvidenceFinder:
         lacks = need and has < (0.5 if kind == "list" else 1.0)
         short = len(text[e.start : e.end].split()) < 12
         fits = after[1] - e.start <= self.config.max_quote_chars
-        if fits and (short or (lacks and answer_type_feature(kind, after[2], asked) > has)):
+        more = lacks and answer_type_feature(kind, after[2], asked) > has
+        if more and kind in ("list", "place"):
+            more = self._on_topic(analysis, after[2])  # commas and capitals alone say little
+        if fits and (short or more):
             # The card shows the passage: it grows to hold the sentence the quote adds.
             passage = replace(e.passage, end=max(e.passage.end, after[1]))
             return Evidence(passage, e.start, after[1], e.score, e.party, e.features)
         return e
+
+    def _on_topic(self, analysis: Analysis, sentence: str) -> bool:
+        """Whether the sentence shares a specific word of the question other than the names of
+        the parties (every sentence of Kazakhstan's statement may say "Kazakhstan")."""
+        named = set(self.terms(" ".join(p.mention for p in analysis.parties)))
+        wanted = [t for t in specific_terms(analysis.question, self.terms, self._generic)]
+        topic = [t for t in wanted if t not in named]
+        return bool(set(topic) & set(self.terms(sentence)))
 
     def _coverage(
         self,

@@ -114,7 +114,9 @@ class EvidenceSettings:
         default=3, description="Quotes shown per party (a second one only when nearly as good)."
     )
     margin: float = Field(
-        default=0.25, description="A further quote is shown when its evidence score is this close."
+        default=0.5,
+        description="A further quote is shown when its evidence score is this close (dev "
+        "accuracy of the quotes: 0.25 → 0.694, 0.35 → 0.753, 0.5 → 0.788, 0.7 → 0.788).",
     )
     list_size: int = Field(
         default=8, description="Quotes from distinct statements for 'which delegations' questions."
