@@ -78,11 +78,28 @@ def check_sentence(sentence: str, evidence: Sequence[Evidence], question: str) -
     return AnswerSentence(claim, cites, supported=ok, kind="lead", missing=missing)
 
 
+# What the claim says of a stance must be in the words it cites: "voted against", "was
+# unhappy" written over a quote that says neither is the worst kind of wrong answer.
+_STANCE = re.compile(
+    r"\b(?:not|no|never|against|oppos\w*|reject\w*|unhapp\w*|disappoint\w*|regret\w*|"
+    r"condemn\w*|deplor\w*|welcom\w*|support\w*|favou?r\w*|abstain\w*|veto\w*|"
+    r"critici\w*|concern\w*|refus\w*|denie\w*|deny\w*|vot\w*)\b",
+    re.I,
+)
+_REPORTING = frozenset(["said", "says", "say", "stated", "noted", "added", "told", "also"])
+MIN_WORDS_FOUND = 0.6  # share of the claim's content words its cited words must hold
+
+
 def _overlaps(claim: str, evidence: str) -> bool:
-    """At least one content word of the claim is in the evidence: a sentence about nothing
-    the quotes say ("This is important.") is not an answer."""
+    """Most content words of the claim are in the evidence (a sentence about nothing the
+    quotes say is not an answer), and every stance word it uses is there too."""
     folded = fold(evidence)
-    return any(fold(w)[:5] in folded for w in content_words(claim))
+    words = [w for w in content_words(claim) if w.lower() not in _REPORTING]
+    if not words:
+        return False
+    found = sum(fold(w)[:5] in folded for w in words)
+    stance = all(fold(m.group(0))[:5] in folded for m in _STANCE.finditer(claim))
+    return stance and found / len(words) >= MIN_WORDS_FOUND
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,10 @@ def test_the_cited_span_is_the_quote():
         ("Where did Kazakhstan propose a UN hub? [1]", "echo"),
         ("This is, which states [1]", "whole sentence"),
         ("", "empty"),
+        # a stance the cited words do not take, and claims mostly of other words
+        ("Kazakhstan opposed a UN hub in Almaty [1].", "unsupported"),
+        ("Kazakhstan did not propose a hub in Almaty [1].", "unsupported"),
+        ("Kazakhstan voted against funding peace operations in Almaty [1].", "unsupported"),
     ],
 )
 def test_a_lead_is_kept_only_when_supported(raw, reason):
