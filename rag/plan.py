@@ -41,16 +41,17 @@ def plan(analysis: Analysis, given: Filters, index: Holds) -> tuple[list[Search]
         if not party.known:
             missing.append(f"No statement by {party.name} is in the index.")
             continue
-        flt = _with_party(base, party)
-        if not index.holds(flt) and base != given:  # the named dates may be what is wrong
-            flt = _with_party(given, party)
+        flt, party_notes = _party_scope(base, given, party, index, notes)
+        if flt is None:
+            missing.append(f"No statement by {party.name} {_scope(base)} is in the index.")
+            continue
         if not index.holds(flt):
             where = " under these filters" if flt != _with_party(Filters(), party) else ""
             missing.append(f"No statement by {party.name} is in the index{where}.")
             continue
         note = f"{_field(party)}: {party.name} (named in the question)"
         query = _own_query(analysis, party) if len(parties) > 1 else analysis.question
-        searches.append(Search(query, flt, party, (*_notes_for(flt, notes), note)))
+        searches.append(Search(query, flt, party, (*party_notes, note)))
     return searches, missing
 
 
@@ -70,6 +71,42 @@ def _named(analysis: Analysis, given: Filters, index: Holds) -> tuple[Filters, l
                 f"dates: {analysis.date_from} to {analysis.date_to} (named in the question)"
             )
     return flt, notes
+
+
+def _party_scope(
+    base: Filters, given: Filters, party: Party, index: Holds, notes: list[str]
+) -> tuple[Filters | None, list[str]]:
+    """The party's filters and notes; None when the meeting or dates named hold nothing of it.
+
+    The month named may be the event's ("the March 2020 attack", told in May): the year stays.
+    Other years are never used: "France's vote in December 2016" was answered from 2020 in
+    the held-out reading."""
+    flt = _with_party(base, party)
+    if index.holds(flt) or base == given:
+        return flt, _notes_for(flt, notes)
+    wider = _year_of(flt)
+    if wider is None or not index.holds(wider):
+        return None, []
+    years = wider.date_from[:4] + (
+        f" to {wider.date_to[:4]}" if wider.date_to[:4] != wider.date_from[:4] else ""
+    )
+    kept = [n for n in notes if not n.startswith("dates:")]
+    return wider, [*kept, f"dates: {years} (none by {party.name} in the months named)"]
+
+
+def _year_of(flt: Filters) -> Filters | None:
+    """The named dates widened to their whole years; None when a meeting was named."""
+    if flt.symbols or not flt.date_from:
+        return None
+    to = (flt.date_to or flt.date_from)[:4]
+    return replace(flt, date_from=flt.date_from[:4] + "-01-01", date_to=to + "-12-31")
+
+
+def _scope(flt: Filters) -> str:
+    """ "at S/PV.4644" or "from 2016-12-01 to 2016-12-31": what the question named."""
+    if flt.symbols:
+        return "at " + ", ".join(flt.symbols)
+    return f"from {flt.date_from} to {flt.date_to}"
 
 
 def _notes_for(flt: Filters, notes: list[str]) -> list[str]:

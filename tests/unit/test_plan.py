@@ -43,12 +43,24 @@ def test_the_users_own_country_filter_wins():
     assert [s.filters.countries for s in searches] == [("Germany",)] and searches[0].party is None
 
 
-def test_named_dates_filter_when_held_and_are_dropped_for_a_party_without_them():
+def test_named_dates_filter_when_held_and_a_party_without_them_is_not_found():
     a = analyse("What did France say in May 2020?", KNOWN)
     (s,), _ = plan(a, Filters(), Index())
     assert (s.filters.date_from, s.filters.date_to) == ("2020-05-01", "2020-05-31")
-    (s,), _ = plan(analyse("What did Germany say in March 2014?", KNOWN), Filters(), Index())
-    assert s.filters.date_from == "" and s.filters.countries == ("Germany",)
+    # Germany spoke, but not in March 2014: never answered from its other dates
+    searches, missing = plan(
+        analyse("What did Germany say in March 2014?", KNOWN), Filters(), Index()
+    )
+    assert searches == [] and missing == [
+        "No statement by Germany from 2014-03-01 to 2014-03-31 is in the index."
+    ]
+    # the month named may be the event's: Germany spoke in May 2020, the year is kept
+    march = Index((*Index().rows, ("France", "S/PV.3", "2020-03-20")))
+    (s,), _ = plan(
+        analyse("What did Germany say in March 2020 on the attack?", KNOWN), Filters(), march
+    )
+    assert (s.filters.date_from, s.filters.date_to) == ("2020-01-01", "2020-12-31")
+    assert "dates: 2020 (none by Germany in the months named)" in s.notes
     (s,), _ = plan(analyse("What was said in 1975?", KNOWN), Filters(), Index())
     assert s.filters.is_empty()  # nothing from 1975 is indexed: no filter, no note
 
