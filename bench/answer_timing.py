@@ -18,6 +18,7 @@ import time
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from eval.datasets import load_questions
+from eval.metrics import percentile
 from rag.components import make_pipeline
 from rag.settings import Settings
 
@@ -31,11 +32,6 @@ def timed(pipe, question: str, filters: dict[str, object]) -> dict[str, float]:
     for event in pipe.ask_stream(question, None, filters):
         seen.setdefault(event.kind, time.perf_counter() - t0)
     return seen
-
-
-def _q(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(p * len(values)))] if values else float("nan")
 
 
 def main() -> None:
@@ -54,7 +50,7 @@ def main() -> None:
         vals = [r[kind] for r in rows if kind in r]
         print(
             f"  {kind:9s} n={len(vals):2d}  p50 {statistics.median(vals):6.2f} s"
-            f"  p90 {_q(vals, 0.9):6.2f} s"
+            f"  p90 {percentile(vals, 90):6.2f} s"
             if vals
             else f"  {kind:9s} n= 0"
         )

@@ -63,34 +63,34 @@ class EvidenceFinder:
         cands = self._shortlist(candidates(passages), wanted)
         if not cands:
             return []
-        local = self._local(wanted, cands)
-        vecs = self.embed([question, *(c.text for c in cands)])
+        texts = [c.text for c in cands]  # normalised once: each is read by several features
+        words = [set(self.terms(t)) for t in texts]
+        local = self._local(wanted, words)
+        vecs = self.embed([question, *texts])
         sims = vecs[1:] @ vecs[0]
         # What the top passages cover together (with who, when, agenda): the refusal feature
         top = passages if whole else passages[: self.config.top_passages]
         context = " ".join(about(p) for p in top)
         retrieved = self._coverage(wanted, context, typos=True)
         named = names_found(analysis, context)
-        by_passage: dict[str, float] = {}
+        by_passage, by_statement = self._per_passage(analysis, wanted, cands)
         w = self.config.weights
         # A country the question names as a topic marks its speaker only when nobody is asked
         # about: "which delegation warned about the tanker off Yemen" is rarely Yemen.
         boost = not analysis.speaking and analysis.answer_type not in ("who", "list")
         many = lists_speakers(analysis)
         scored = []
-        for c, sim in zip(cands, sims, strict=True):
+        for c, text, have, sim in zip(cands, texts, words, sims, strict=True):
             f = {
                 "similarity": float(sim),
-                "sentence_terms": self._coverage(wanted, c.text, local=local),
-                "passage_terms": by_passage.setdefault(
-                    c.passage.chunk_id, self._coverage(wanted, about(c.passage))
-                ),
-                "answer_type": answer_type_feature(analysis.answer_type, c.text, question),
+                "sentence_terms": self._coverage(wanted, text, local=local, have=have),
+                "passage_terms": by_passage[c.passage.chunk_id],
+                "answer_type": answer_type_feature(analysis.answer_type, text, question),
                 "mention": float(boost and _mentioned(c.passage, analysis)),
-                "resolution": names_resolution(analysis, c.passage),
-                "courtesy": float(bool(COURTESY.search(c.text))),
-                "fragment": float(not ENDS.search(c.text)),
-                "sentence_names": names_found(analysis, c.text) if many else 0.0,
+                "resolution": by_statement[c.passage.statement_id],
+                "courtesy": float(bool(COURTESY.search(text))),
+                "fragment": float(not ENDS.search(text)),
+                "sentence_names": names_found(analysis, text) if many else 0.0,
                 "rank": float(c.rank),
             }
             score = sum(getattr(w, k) * f[k] for k in _GAINS)
@@ -98,6 +98,20 @@ class EvidenceFinder:
             f["retrieved_terms"], f["retrieved_names"] = retrieved, named
             scored.append(Evidence(c.passage, c.start, c.end, round(score, 6), party, f))
         return sorted(scored, key=lambda e: -e.score)
+
+    def _per_passage(
+        self, analysis: Analysis, wanted: list[str], cands: list[Candidate]
+    ) -> tuple[dict[str, float], dict[str, float]]:
+        """The question's terms in each passage (by chunk id) and the named resolution in each
+        statement (by id): once each, not once per sentence (a statement's text is long)."""
+        by_passage: dict[str, float] = {}
+        by_statement: dict[str, float] = {}
+        for c in cands:
+            if c.passage.chunk_id not in by_passage:
+                by_passage[c.passage.chunk_id] = self._coverage(wanted, about(c.passage))
+            if c.passage.statement_id not in by_statement:
+                by_statement[c.passage.statement_id] = names_resolution(analysis, c.passage)
+        return by_passage, by_statement
 
     def _shortlist(self, cands: list[Candidate], wanted: list[str]) -> list[Candidate]:
         """At most `max_candidates` sentences to embed: a whole meeting has thousands, and the
@@ -190,9 +204,8 @@ class EvidenceFinder:
         """Whether the sentence shares a specific word of the question other than the names of
         the parties (every sentence of Kazakhstan's statement may say "Kazakhstan")."""
         named = set(self.terms(" ".join(p.mention for p in analysis.parties)))
-        wanted = [t for t in specific_terms(analysis.question, self.terms, self._generic)]
-        topic = [t for t in wanted if t not in named]
-        return bool(set(topic) & set(self.terms(sentence)))
+        topic = set(specific_terms(analysis.question, self.terms, self._generic)) - named
+        return bool(topic & set(self.terms(sentence)))
 
     def _coverage(
         self,
@@ -200,26 +213,28 @@ class EvidenceFinder:
         text: str,
         typos: bool = False,
         local: dict[str, float] | None = None,
+        have: set[str] | None = None,
     ) -> float:
         """Idf-weighted share of `wanted` in the text; with `typos`, a close spelling counts
-        ("kazakstan", "securty": users type fast); `local` scales each term's weight."""
+        ("kazakstan", "securty": users type fast); `local` scales each term's weight; `have`:
+        the text's terms when the caller has them already."""
         if not wanted:
             return 1.0
-        have = set(self.terms(text))
+        if have is None:
+            have = set(self.terms(text))
         scale = local or {}
         weight = {t: self.weight(t) * scale.get(t, 1.0) for t in wanted}
         total = sum(weight.values())
         found = [t for t in wanted if t in have or (typos and get_close_matches(t, have, 1, 0.8))]
         return sum(weight[t] for t in found) / total if total else 0.0
 
-    def _local(self, wanted: list[str], cands: list[Candidate]) -> dict[str, float]:
+    def _local(self, wanted: list[str], sets: list[set[str]]) -> dict[str, float]:
         """How rare each wanted term is among the candidate sentences (1: in one, → 0: in all).
         Under a party filter "dam" is in every Ethiopian sentence and tells none apart; "rural"
         is the word that finds the answer."""
-        n = len(cands)
+        n = len(sets)
         if n < self.config.local_min_sentences:
             return {}
-        sets = [set(self.terms(c.text)) for c in cands]
         top = math.log((n + 1) / 0.5)
         return {
             t: max(0.1, math.log((n + 1) / (sum(t in s for s in sets) + 0.5)) / top) for t in wanted

@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 
+from eval.metrics import percentile
 from tests.kits import gradio_raw
 from tests.kits.procs import proc_status
 
@@ -60,7 +61,7 @@ class LoadResult:
                 "n": len(got),
                 "errors": sum(s.error is not None for s in got),
                 "p50": statistics.median(ok),
-                "p95": ok[min(len(ok) - 1, round(0.95 * (len(ok) - 1)))],
+                "p95": percentile(ok, 95),
                 "max": ok[-1],
                 "behind": sum(s.position > 1 for s in got),  # shown a place behind others
                 "position": max(s.position for s in got),
