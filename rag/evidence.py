@@ -16,8 +16,7 @@ from difflib import get_close_matches
 import numpy as np
 
 from index.chunk import normalise
-from index.countries import demonym_country
-from rag.answer_text import fold, names_in
+from rag.names import names_found, names_resolution
 from rag.question import Analysis, same_delegation
 from rag.relevance import GENERIC, about, specific_terms
 from rag.sentences import (
@@ -257,27 +256,6 @@ _WHO_MANY = re.compile(
     r"\b(?:delegations|speakers|members|participants|statements|countries|states|representatives)\b",
     re.I,
 )
-
-
-def names_found(analysis: Analysis, context: str) -> float:
-    """Share of the names the question uses ("Tigray", "Nord Stream", "AUKUS") found in the
-    context; the parties it names are filters, not names to find. 1 when it uses none."""
-    parties = {fold(w) for p in analysis.parties for w in p.mention.split()}
-    body = analysis.question.split(" ", 1)[-1]  # its first word is capitalised anyway
-    names = [re.sub(r"['’]s$", "", n) for n in dict.fromkeys(names_in(body))]
-    names = [n for n in names if fold(n) not in parties and not demonym_country(n)]
-    if not names:
-        return 1.0
-    words = set(re.findall(r"[\w'-]+", fold(context)))
-    found = [n for n in names if fold(n) in words or get_close_matches(fold(n), words, 1, 0.85)]
-    return len(found) / len(names)
-
-
-def names_resolution(analysis: Analysis, p: Passage) -> float:
-    """1 when the question names a resolution and this statement names it too: "when the
-    Council adopted resolution 2753" is about that meeting, not the next day's adoption."""
-    text = p.statement.text
-    return float(any(re.search(rf"\b{n}\b", text) for n in analysis.resolutions))
 
 
 def _mentioned(p: Passage, analysis: Analysis) -> bool:

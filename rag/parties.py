@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index.countries import ALIASES, DEMONYMS, display_name, kind_of, spellings_of
+from rag.capitals import CAPITALS
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,12 @@ _SPEECH_NOUNS = (
 )
 # After an adjective the noun must be the speaker itself: "the Afghan president" is as often
 # the topic ("a step by the Afghan president") as the one who spoke.
-_DEMONYM_NOUNS = (
-    "delegation|representative|ambassador|envoy|delegate|statement|position|view|stance|"
-    "foreign minister|minister|mission to the united nations"
+_DEMONYM_NOUNS = (  # plurals too: "the British and the American delegations"
+    "delegations?|representatives?|ambassadors?|envoys?|delegates?|statements?|positions?|"
+    "views?|stances?|foreign ministers?|ministers?|missions? to the united nations"
 )
+# "the government in Kampala", "the authorities in Kyiv": a capital that speaks
+_SEAT = re.compile(r"\b(?:government|authorities|leadership|officials)\s+in$")
 _PREPOSITION = r"\b(?:by|about|of|on|against|with|to|for|from|in|at|towards|regarding)$"
 _NOT_PARTIES = frozenset({"un", "united nations"})  # "UN missions": the topic, not a speaker
 _ROLE_RULES: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = (
@@ -50,9 +53,24 @@ _ROLE_RULES: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = (
         {"name": "the President of the Council", "participant_type": "The President"},
     ),
     (
-        re.compile(r"\b(?<![-\w])(?:the\s+)?(?:un\s+)?secretary-general\b(?!['’]s\s+call)", re.I),
+        re.compile(
+            r"\b(?<![-\w])(?<!of\sthe\s)(?<!of\s)(?:the\s+)?(?:un\s+)?secretary-general\b"
+            r"(?!['’]s\s+call)",
+            re.I,
+        ),
         {"name": "the Secretary-General", "speaker": "Secretary-General", "country": "UN"},
     ),
+)
+# UN officials by title ("the UN-Women Executive Director", "the High Commissioner", "the
+# Under-Secretary-General for Political Affairs"): their statements are filed under "UN"
+_UN_OFFICIAL = re.compile(
+    r"\b(?:the\s+)?(?:(?:un|united\s+nations|un-women|unicef|unhcr|ocha|undp|wfp|unfpa|dpa|"
+    r"dppa|dpo)\s+)?(?:executive\s+director|high\s+commissioner|(?:under|assistant)-secretary-"
+    r"general|special\s+(?:envoy|representative|coordinator|adviser)|emergency\s+relief\s+"
+    r"coordinator|head\s+of\s+(?:un-women|unicef|unhcr|ocha|undp|unfpa|wfp)|un\s+(?:briefer|"
+    r"official|envoy))\b(?-i:(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w-]+(?:\s+(?:and\s+)?"
+    r"[A-Z][\w-]+){0,3})?)(?!['’]s)",
+    re.I,
 )
 _TITLED = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Sir|Dame|Ambassador)\.?\s+((?:[A-Z][\w'’-]+\s?){1,3})(?<!\s)"
@@ -113,12 +131,30 @@ def _speaking(text: str, start: int, end: int, demonym: bool) -> bool:
     return starts and bool(re.match(r"\s+(?:said|says|told|argued|stated|warned|claimed)\b", after))
 
 
+def _capitals(text: str, taken: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str]]:
+    """(start, end, delegation) of each capital in a speaking slot ("did Vilnius say", "the
+    government in Kampala"); a capital elsewhere names a place ("the Minsk agreements")."""
+    low = text.lower().replace("’", "'")
+    out = []
+    for city, country in CAPITALS.items():
+        for m in re.finditer(rf"(?<![\w-]){re.escape(city)}(?![\w-])", low):
+            a, b = m.span()
+            if any(x < b and a < y for x, y, _, _ in taken) or not text[a].isupper():
+                continue
+            before = text[:a].lower().rstrip()
+            if _SEAT.search(before) or _speaking(text, a, b, False):
+                out.append((a, b, country))
+    return out
+
+
 def delegations(text: str, known: Iterable[str]) -> list[Party]:
     """Delegations named in the question, speaking ones marked, coordinated ones joined."""
     parties: list[Party] = []
     spans = _mentions(text, _name_table(known))
+    capitals = _capitals(text, spans)
+    spans = sorted(spans + [(a, b, name, False) for a, b, name in capitals])
     for i, (a, b, name, demonym) in enumerate(spans):
-        speaking = _speaking(text, a, b, demonym)
+        speaking = _speaking(text, a, b, demonym) or any(c[0] == a for c in capitals)
         if not speaking and i + 1 < len(spans):  # "did France and Germany say": the last decides
             joined = re.fullmatch(
                 r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?", text[b : spans[i + 1][0]]
@@ -153,6 +189,12 @@ def roles(text: str) -> list[Party]:
                     participant_type=fields.get("participant_type", ""),
                 )
             )
+    for m in _UN_OFFICIAL.finditer(text):
+        before = text[: m.start()].lower().rstrip()
+        speaking = not re.search(r"\b(?:about|against|on|of|to|with|for|by|from)$", before)
+        mention = m.group(0).strip()
+        name = mention if mention.lower().startswith("the ") else "the " + mention
+        out.append(Party(name, "role", mention, speaking, country="UN"))
     for m in _TITLED.finditer(text):
         before = text[: m.start()].lower().rstrip()
         speaking = not re.search(r"\b(?:about|against|on|of|to|with|for|by)$", before)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from index.countries import country_key
@@ -30,6 +30,7 @@ class Analysis:
     language: str = "en"
     comparison: bool = False
     mentions: tuple[str, ...] = field(default=(), compare=False)  # countries named as topics
+    event_date: bool = False  # the dates named are an event's, told later (rag.plan widens)
 
     @property
     def speaking(self) -> tuple[Party, ...]:
@@ -117,10 +118,30 @@ _DATE = re.compile(
 )
 
 
+# A month and year need no preposition: "the Council's October 2020 open debate"
+_MONTH_YEAR = re.compile(
+    rf"\b(?:(\d{{1,2}})\s+)?({'|'.join(_MONTHS)})\s+(?:(\d{{1,2}}),\s+)?((?:19|20)\d\d)\b"
+    r"(?![-/]\d)",
+    re.I,
+)
+_MEETING_NOUN = (
+    r"(?:open\s+)?(?:debate|meeting|briefing|session|vote|voting|adoption|explanation|"
+    r"statement|remarks|speech|address|videoconference|vtc|consultations)s?"
+)
+_EVENT_NOUN = (
+    r"(?:attacks?|bombings?|strikes?|shelling|killings?|massacres?|coup|elections?|verdict|"
+    r"ruling|judgment|crash|downing|invasion|agreement|accord|ceasefire|truce|summit|conference|"
+    r"report|decision|announcement|offensive|incident|explosion|earthquake|outbreak)"
+)
+
+
 def named_dates(text: str) -> tuple[str, str]:
     """The span of the dates named ("in May 2020", "on 15 March 2014", "at the 2016 debate")."""
     spans = []
-    for m in _DATE.finditer(text):
+    matches = [m for m in _DATE.finditer(text)]
+    matches += [m for m in _MONTH_YEAR.finditer(text)
+                if not any(d.start() <= m.start() < d.end() for d in matches)]  # fmt: skip
+    for m in matches:
         day, month, day2, year = m.group(1), m.group(2), m.group(3), int(m.group(4))
         if month is None:
             spans.append((date(year, 1, 1), date(year, 12, 31)))
@@ -186,6 +207,7 @@ def analyse(question: str, known: Iterable[str] = ()) -> Analysis:
     text = " ".join(question.split())
     parties = roles(text) + delegations(text, list(known))
     parties += unknown_parties(text, parties)
+    parties = _sourced(text, _joined(text, parties))
     speaking = [p for p in parties if p.speaking]
     kind = answer_type(text)
     if kind in ("who", "list") and not re.search(rf"\b{AUX}\s+(?:the\s+)?[A-Z]", text):
@@ -194,6 +216,7 @@ def analyse(question: str, known: Iterable[str] = ()) -> Analysis:
         speaking = [p for p in parties if p.speaking]
     date_from, date_to = named_dates(text)
     return Analysis(
+        event_date=event_dated(text),
         question=text,
         answer_type=kind,
         parties=tuple(parties),
@@ -213,6 +236,57 @@ _RESOLUTION = re.compile(r"\bresolutions?\s+(\d{3,4})\b", re.I)
 def named_resolutions(text: str) -> tuple[str, ...]:
     """The resolution numbers a question names ("resolution 1441 (2002)" → "1441")."""
     return tuple(dict.fromkeys(_RESOLUTION.findall(text)))
+
+
+_ACCORDING = re.compile(r"\baccording\s+to(?:\s+the)?\s*$", re.I)
+
+
+def _sourced(text: str, parties: list[Party]) -> list[Party]:
+    """ "According to South Africa, when had the Secretary-General called for …": the party
+    after "according to" is the one who spoke; the others it reports on are topics (unless
+    joined to it: "according to the UK and France")."""
+    low = text.lower()
+    at = {p.mention: low.find(p.mention.lower()) for p in parties}
+    sources = [p for p in parties if at[p.mention] > 0 and _ACCORDING.search(text[: at[p.mention]])]
+    if not sources:
+        return parties
+    end = max(at[p.mention] + len(p.mention) for p in sources)
+    joined = re.compile(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?$", re.I)
+    keep = {p.mention for p in sources}
+    keep |= {p.mention for p in parties if at[p.mention] > end and joined.fullmatch(
+        text[end : at[p.mention]])}  # fmt: skip
+    return [p if p.mention in keep or not p.speaking else _as_mention(p) for p in parties]
+
+
+def event_dated(text: str) -> bool:
+    """Whether a date named is an event's, told about later ("the March 2020 attack", "the
+    attack of 3 March 2020"), not a meeting's ("the October 2020 open debate")."""
+    for m in [*_DATE.finditer(text), *_MONTH_YEAR.finditer(text)]:
+        after = text[m.end() :]
+        noun = re.match(r"\s+(?:[\w'’-]+\s+){0,2}?(\w+)", after)
+        if noun and re.fullmatch(_EVENT_NOUN, noun.group(1), re.I):
+            return True
+        if re.search(rf"\b{_EVENT_NOUN}\s+(?:of|on|in)\s+(?:the\s+)?(?:early\s+|late\s+)?$",
+                     text[: m.start()] + " ", re.I):  # fmt: skip
+            return True
+    return False
+
+
+_JOIN = re.compile(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?", re.I)
+
+
+def _joined(text: str, parties: list[Party]) -> list[Party]:
+    """ "the UN-Women Executive Director and Russia": a party joined to one that speaks speaks
+    too (rag.parties joins delegations to delegations; roles are found apart)."""
+    low = text.lower()
+    spans = {p.mention: (low.find(p.mention.lower()), len(p.mention)) for p in parties}
+    ends = [a + n for p in parties if p.speaking for a, n in [spans[p.mention]] if a >= 0]
+    out = []
+    for p in parties:
+        a = spans[p.mention][0]
+        joined = any(0 <= e <= a and _JOIN.fullmatch(text[e:a]) for e in ends)
+        out.append(replace(p, speaking=True) if not p.speaking and joined else p)
+    return out
 
 
 def _as_mention(p: Party) -> Party:

@@ -53,15 +53,69 @@ def answer_type_feature(kind: str, sentence: str, asked: str = "") -> float:
     if kind == "date":
         return 1.0 if _MONTH.search(sentence) else 0.0
     if kind == "place":
-        named = {w.lower() for w in re.findall(r"[A-Za-z]+", asked)}
-        return (
-            1.0 if any(m.group(1).lower() not in named for m in _PLACE.finditer(sentence)) else 0.0
-        )
+        return _place(sentence, asked)
     if kind == "yesno":
         return 1.0 if _STANCE.search(sentence) else 0.0
     if kind == "list":
         return min(1.0, sentence.count(",") / 3)
     return 0.0
+
+
+# Capitalised words after "of", "in", "to" that name no place ("the downing of Flight MH-17")
+_NOT_PLACES = frozenset(
+    [
+        "Flight",
+        "Council",
+        "Government",
+        "Security",
+        "United",
+        "Nations",
+        "President",
+        "Secretary",
+        "General",
+        "Minister",
+        "Mission",
+        "Office",
+        "Republic",
+        "State",
+        "States",
+        "Airlines",
+        "Air",
+        "Force",
+        "Department",
+        "Kingdom",
+        "Member",
+        "Members",
+        "Committee",
+        "Chair",
+        "Special",
+        "Representative",
+        "Envoy",
+        "Resolution",
+        "Charter",
+        "Parliament",
+    ]
+)
+_ASKED_PLACE = re.compile(r"\b(near|in|at|from|to|into)\s+(?:which|what)\s+([a-z]+)", re.I)
+
+
+def _place(sentence: str, asked: str) -> float:
+    """1: a place in the slot the question asks ("near which town" → "near the town of
+    Torez"); 0.5: some other place; 0: none but the question's own."""
+    named = {w.lower() for w in re.findall(r"[A-Za-z]+", asked)}
+    hits = [
+        m
+        for m in _PLACE.finditer(sentence)
+        if m.group(1).lower() not in named and m.group(1) not in _NOT_PLACES
+    ]
+    if not hits:
+        return 0.0
+    slot = _ASKED_PLACE.search(asked)
+    if slot is None:
+        return 1.0
+    prep, noun = slot.group(1).lower(), slot.group(2).lower().rstrip("s")
+    strong = rf"\b(?:{prep}\s+(?:the\s+)?(?:{noun}s?\s+of\s+)?[A-Z]|{noun}s?\s+of\s+[A-Z])"
+    return 1.0 if re.search(strong, sentence) else 0.5
 
 
 @dataclass(frozen=True)

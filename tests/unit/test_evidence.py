@@ -3,8 +3,11 @@ scored for the question and its answer type; speaker lines, thanks and procedure
 
 from __future__ import annotations
 
+import pytest
+
 from index.types import Statement
 from rag.evidence import EvidenceFinder
+from rag.names import names_found
 from rag.question import analyse
 from rag.sentences import answer_type_feature, candidates
 from rag.settings_models import EvidenceSettings
@@ -118,3 +121,18 @@ def test_a_word_in_every_candidate_sentence_weighs_less_than_a_rare_one():
     assert rural.features["sentence_terms"] > other.features["sentence_terms"]
     flat_rural = next(e for e in flat if e.quote.startswith("Rural"))
     assert rural.features["sentence_terms"] > flat_rural.features["sentence_terms"]
+
+
+@pytest.mark.parametrize(
+    "question, context, share",
+    [
+        # "COVID" is a name of the question; the statement writes "COVID-19"
+        ("What did China say on COVID-19 vaccines?", "the COVID-19 (S/2020/607) pandemic", 1.0),
+        # "US-led" names the United States, which the statement spells out
+        ("What did China say of the US-led action in Iraq?", "the United States and others", 1.0),
+        ("What did China say of the US-led action in Iraq?", "the Russian Federation", 0.0),
+        ("What did China say of Nord Stream?", "the gas pipelines", 0.0),
+    ],
+)
+def test_names_are_found_as_the_statements_write_them(question, context, share) -> None:
+    assert names_found(analyse(question, ["China", "Iraq"]), context) == share

@@ -26,7 +26,8 @@ class Index:
         return any(
             (not f.countries or c in f.countries)
             and (not f.symbols or s in f.symbols)
-            and (not f.date_from or f.date_from <= d <= f.date_to)
+            and (not f.date_from or f.date_from <= d)
+            and (not f.date_to or d <= f.date_to)
             for c, s, d in self.rows
         )
 
@@ -57,12 +58,50 @@ def test_named_dates_filter_when_held_and_a_party_without_them_is_not_found():
     # the month named may be the event's: Germany spoke in May 2020, the year is kept
     march = Index((*Index().rows, ("France", "S/PV.3", "2020-03-20")))
     (s,), _ = plan(
-        analyse("What did Germany say in March 2020 on the attack?", KNOWN), Filters(), march
+        analyse("What did Germany say about the March 2020 attack?", KNOWN), Filters(), march
     )
-    assert (s.filters.date_from, s.filters.date_to) == ("2020-01-01", "2020-12-31")
-    assert "dates: 2020 (none by Germany in the months named)" in s.notes
+    assert (s.filters.date_from, s.filters.date_to) == ("2020-03-01", "2020-12-31")
+    assert "dates: 2020-03-01 to 2020-12-31 (from the event named)" in s.notes
     (s,), _ = plan(analyse("What was said in 1975?", KNOWN), Filters(), Index())
-    assert s.filters.is_empty()  # nothing from 1975 is indexed: no filter, no note
+    assert s.filters.is_empty()  # history before the index: no filter, no note
+
+
+def test_dates_the_index_does_not_hold_are_said_so_not_answered_from_other_years():
+    # a month inside the index's span with nothing from that year: none of it is answered
+    searches, missing = plan(analyse("What did France say in October 2016?", KNOWN), Filters(),
+                             Index())  # fmt: skip
+    assert searches == [] and missing == [
+        "No statement by France from 2016-10-01 to 2016-10-31 is in the index."
+    ]
+    # after the index's last statement, even a bare year
+    searches, missing = plan(analyse("What was said in 2025?", KNOWN), Filters(), Index())
+    assert searches == [] and missing == [
+        "No statement from 2025-01-01 to 2025-12-31 is in the index."
+    ]
+    # a bare year inside the span is often an event's ("the elections of 2016"): not a filter
+    (s,), _ = plan(analyse("What was said about the elections of 2016?", KNOWN), Filters(), Index())
+    assert s.filters.is_empty()
+    # a month with nothing, in a year with statements: not found, unless an event's month
+    searches, missing = plan(analyse("What was said in June 2020?", KNOWN), Filters(), Index())
+    assert searches == [] and missing == [
+        "No statement from 2020-06-01 to 2020-06-30 is in the index."
+    ]
+    (s,), _ = plan(analyse("What was said on the June 2020 attack?", KNOWN), Filters(), Index())
+    assert (s.filters.date_from, s.filters.date_to) == ("2020-01-01", "2020-12-31")
+    assert "dates: 2020 (none in the index from the dates named)" in s.notes
+    # an event's month: statements about it come later that year
+    (s,), _ = plan(analyse("What was said on the May 2020 attack?", KNOWN), Filters(), Index())
+    assert (s.filters.date_from, s.filters.date_to) == ("2020-05-01", "2020-12-31")
+    assert "dates: 2020-05-01 to 2020-12-31 (from the event named)" in s.notes
+    # a meeting's month is not widened for a party either
+    march = Index((*Index().rows, ("France", "S/PV.3", "2020-03-20")))
+    searches, missing = plan(analyse("What did Germany say at the March 2020 debate?", KNOWN),
+                             Filters(), march)  # fmt: skip
+    assert searches == [] and missing[0].startswith("No statement by Germany from 2020-03-01")
+    # the user's own dates win
+    given = Filters(date_from="2020-01-01", date_to="2020-12-31")
+    (s,), _ = plan(analyse("What did France say in October 2016?", KNOWN), given, Index())
+    assert s.filters.date_from == "2020-01-01"
 
 
 def test_a_named_meeting_wins_over_named_dates():

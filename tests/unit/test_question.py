@@ -9,7 +9,7 @@ from rag.question import analyse, answer_type, language, named_dates
 
 KNOWN = ["France", "Germany", "Russian Federation", "United States of America",
          "United Kingdom of Great Britain and Northern Ireland", "Niger", "Kazakhstan", "Egypt",
-         "Ethiopia", "China", "Yemen", "UN", "Lithuania", "Libya", "Mali"]  # fmt: skip
+         "Ethiopia", "China", "Yemen", "UN", "Lithuania", "Libya", "Mali", "South Africa"]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -66,6 +66,33 @@ def parties(question: str) -> list[tuple[str, bool, str]]:
         ("What did Mr. Nebenzia say about Navalny?", [("Mr. Nebenzia", True, "speaker")]),
         ("What did Freedonia say about the dam?", [("Freedonia", True, "delegation")]),
         ("What did the UN missions in Mali achieve?", [("Mali", False, "delegation")]),
+        # plural speech nouns after coordinated adjectives: both spoke
+        ("How many citizens did the Malaysian and the Australian representatives say died?",
+         [("Malaysia", True, "delegation"), ("Australia", True, "delegation")]),
+        # capitals in a speaking slot are their governments; elsewhere they are places
+        ("What kind of specialists did Vilnius say it would send?",
+         [("Lithuania", True, "delegation")]),
+        ("When did the government in Kampala decide to join?", [("Uganda", True, "delegation")]),
+        ("What did Russia say about the Minsk agreements?",
+         [("Russian Federation", True, "delegation")]),
+        ("What did France say about the talks in Geneva?", [("France", True, "delegation")]),
+        # UN officials by title speak for "UN"; the Secretary-General's envoy is not him
+        ("How did the UN-Women Executive Director and Russia differ on the group?",
+         [("the UN-Women Executive Director", True, "role"),
+          ("Russian Federation", True, "delegation")]),
+        ("What did the Special Representative of the Secretary-General say about Mali?",
+         [("the Special Representative of the Secretary-General", True, "role"),
+          ("Mali", False, "delegation")]),
+        ("What did France say about the High Commissioner's report?",
+         [("France", True, "delegation")]),
+        ("How many did the Under-Secretary-General for Political Affairs say died?",
+         [("the Under-Secretary-General for Political Affairs", True, "role")]),
+        # "according to X": X spoke; the one it reports on is the topic
+        ("According to South Africa, when had the Secretary-General called for a ceasefire?",
+         [("the Secretary-General", False, "role"), ("South Africa", True, "delegation")]),
+        ("According to France and Germany, what did the Secretary-General propose?",
+         [("the Secretary-General", False, "role"), ("France", True, "delegation"),
+          ("Germany", True, "delegation")]),
     ],
 )  # fmt: skip
 def test_parties_named_as_speakers_or_as_topics(question, expected):
