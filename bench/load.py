@@ -8,7 +8,7 @@ a gradio_client session doing searches, extractive answers, statement views and 
 --embedded-every seconds, shared: the model writes one at a time) embedded answers, with a
 reading time between actions. Then `unsc-rag api` serves --api-clients clients started together.
 Printed: errors, p50/p95 per kind, the furthest queue place a waiting user was shown, and the
-server's RSS at start and end (after a warm-up that loads every path once).
+server's RSS at start and end (after a warm-up that loads every path once) and every 30 s.
 """
 
 from __future__ import annotations
@@ -82,10 +82,21 @@ def report(result: load.LoadResult) -> dict[str, Any]:
     print(f"\nserver RSS {start / 1024:.0f} MB at start, {end / 1024:.0f} MB at the end "
           f"(peak {max(r[1] for r in result.rss_kb) / 1024:.0f} MB); threads {threads0} -> "
           f"{threads1}")  # fmt: skip
+    print_rss_over_time(result.rss_kb)
     for e in result.errors()[:5]:
         print(f"  error: {e}")
     return {"kinds": kinds, "errors": sum(k["errors"] for k in kinds.values()),
             "rss_mb": (start / 1024, end / 1024)}  # fmt: skip
+
+
+def print_rss_over_time(samples: list[tuple[float, int, int]], every: float = 30.0) -> None:
+    """One RSS sample per `every` seconds (and the last), so a plateau shows apart from growth."""
+    shown, due = [], 0.0
+    for t, kb, threads in samples:
+        if t >= due or (t, kb, threads) == samples[-1]:
+            shown.append(f"{t:.0f} s {kb / 1024:.0f} MB ({threads} threads)")
+            due = t + every
+    print("RSS over time: " + "; ".join(shown))
 
 
 def line(figures: dict[str, Any]) -> str:

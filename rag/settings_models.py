@@ -175,6 +175,11 @@ class EmbeddedSettings:
     )
     n_ctx: int = Field(default=4096, description="Context window given to the embedded model.")
     n_threads: int = Field(default=2, description="CPU threads of the embedded model.")
+    cache_ram_mb: int = Field(
+        default=0,
+        description="RAM for llama.cpp's cache of earlier prompts (MiB; 0: none). Its own "
+        "default, 8192, kept each answer's prompt state: RSS grew with every answer.",
+    )
     cache_dir: Path | None = Field(
         default=None,
         description="Where the packaged GGUF is assembled; default: ~/.cache/unsc-rag/models.",
@@ -265,4 +270,11 @@ class ServeSettings:
     )
     mcp_server: bool = Field(
         default=False, description="Serve the app's MCP tools at /gradio_api/mcp/ (`serve --mcp`)."
+    )
+    api_chat_concurrency: int = Field(
+        default=2, description="Chat completions `unsc-rag api` answers at once (2 cores)."
+    )
+    api_chat_queue: int = Field(
+        default=64,
+        description="Chat completions that may wait for a turn; more get 503 'retry' at once.",
     )

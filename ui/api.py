@@ -26,6 +26,7 @@ from rag.filters import describe, parse_filters
 from rag.pipeline import Pipeline
 from rag.settings import Settings
 from ui import openai_format as oa
+from ui.api_gate import Busy, Gate
 from ui.engine import Engine
 
 log = logging.getLogger("unsc_rag.api")
@@ -35,9 +36,11 @@ RETRIEVERS = ("hybrid", "dense", "bm25")
 class ApiError(Exception):
     """An error with its HTTP status, shown to the client as an OpenAI error object."""
 
-    def __init__(self, status: int, message: str, kind: str, code: str | None = None) -> None:
+    def __init__(
+        self, status: int, message: str, kind: str, code: str | None = None, retry: int = 0
+    ) -> None:
         super().__init__(message)
-        self.status, self.kind, self.code = status, kind, code
+        self.status, self.kind, self.code, self.retry = status, kind, code, retry
 
 
 class ChatRequest(BaseModel):
@@ -96,6 +99,8 @@ def create_api(settings: Settings, engine: Engine, default_backend: str) -> Fast
 def _routes(app: FastAPI, engine: Engine, default_backend: str, auth: list[Any]) -> None:
     """/v1/models, /v1/chat/completions, /v1/search and /health."""
     started, settings = int(time.time()), engine.settings
+    gate = Gate(settings.serve.api_chat_concurrency, settings.serve.api_chat_queue)
+    app.state.chat_gate = gate  # for tests and health checks
 
     @app.get("/v1/models", dependencies=auth)
     def models() -> dict[str, Any]:
@@ -109,13 +114,20 @@ def _routes(app: FastAPI, engine: Engine, default_backend: str, auth: list[Any])
         flt = parse_filters(body.filters)
         pipeline = _pipeline(engine, body, default_backend, bool(history))
         cid, created = f"chatcmpl-{secrets.token_hex(12)}", int(time.time())
+        try:
+            gate.enter()  # a full queue answers 503 now, before any byte of a stream
+        except Busy as err:
+            raise ApiError(503, str(err), "server_error", "server_busy", retry=5) from None
         if not body.stream:
-            answer = pipeline.ask(question, history, flt)
+            try:
+                answer = pipeline.ask(question, history, flt)
+            finally:
+                gate.leave()
             return oa.completion_body(answer, cid, body.model, created, body.sources_in_text)
         events = stream_answer(
             pipeline, question, history, flt, (cid, body.model, created), body.sources_in_text
         )
-        return StreamingResponse(events, media_type="text/event-stream")
+        return StreamingResponse(gate.held(events), media_type="text/event-stream")
 
     @app.post("/v1/search", dependencies=auth)
     def search(body: SearchRequest) -> dict[str, Any]:
@@ -207,7 +219,9 @@ def _error_handlers(app: FastAPI) -> None:
     """Every error leaves as an OpenAI error object with one sentence, never a traceback."""
 
     def reply(err: ApiError) -> JSONResponse:
-        return JSONResponse(oa.error_body(str(err), err.kind, err.code), status_code=err.status)
+        headers = {"Retry-After": str(err.retry)} if err.retry else None
+        body = oa.error_body(str(err), err.kind, err.code)
+        return JSONResponse(body, status_code=err.status, headers=headers)
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, err: ApiError) -> JSONResponse:

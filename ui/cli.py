@@ -48,6 +48,9 @@ def register(sub: Any) -> None:
 
 def cmd_serve(args: argparse.Namespace, s: Settings) -> int:
     """Serve until interrupted."""
+    from ui import malloc
+
+    malloc.tune()  # before the models load and the worker threads start (see ui/malloc.py)
     given = {
         "serve.host": args.host,
         "serve.port": args.port,
@@ -59,7 +62,9 @@ def cmd_serve(args: argparse.Namespace, s: Settings) -> int:
     check_before_loading(s, args.index)
     check_access(s, args.share)
     from ui.app import serve  # gradio loads only for this command
+    from ui.memtrace import trace_from_env
 
+    trace_from_env()  # UNSC_RAG_TRACEMALLOC: bench/memory.py's diagnostics, off by default
     serve(s, args.index, share=args.share)
     return 0
 
@@ -167,6 +172,9 @@ def _port_free(host: str, port: int) -> None:
 
 def cmd_api(args: argparse.Namespace, s: Settings) -> int:
     """Serve the OpenAI-compatible API until interrupted."""
+    from ui import malloc
+
+    malloc.tune()
     options = {
         "serve.host": args.host,
         "serve.api_port": args.port,
@@ -184,6 +192,8 @@ def cmd_api(args: argparse.Namespace, s: Settings) -> int:
     verify_version(require_version(root), root)
     _port_free(s.serve.host, s.serve.api_port)
     from ui.api import serve_api  # fastapi and uvicorn load only for this command
+    from ui.memtrace import trace_from_env
 
+    trace_from_env()
     serve_api(s, args.index, args.ui)
     return 0

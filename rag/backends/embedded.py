@@ -28,8 +28,8 @@ class _Loaded:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-# One loaded model per (path, n_ctx, n_threads) in the process: loading costs seconds and ~2 GB.
-_LOADED: dict[tuple[str, int, int], _Loaded] = {}
+# One loaded model per (path, n_ctx, n_threads, cache_ram_mb) in the process: loading costs seconds and ~2 GB.
+_LOADED: dict[tuple[str, int, int, int], _Loaded] = {}
 _LOADING = threading.Lock()
 _DEFAULTS = EmbeddedSettings()  # the options' defaults live in the settings tree
 
@@ -46,11 +46,13 @@ class EmbeddedBackend:
         n_ctx: int = _DEFAULTS.n_ctx,
         n_threads: int = _DEFAULTS.n_threads,
         cache_dir: Path | None = _DEFAULTS.cache_dir,
+        cache_ram_mb: int = _DEFAULTS.cache_ram_mb,
     ) -> None:
         self._model_path = model_path
         self._cache_dir = cache_dir or DEFAULT_CACHE_DIR
         self.context_tokens = n_ctx
         self.n_threads = n_threads
+        self.cache_ram_mb = cache_ram_mb
 
     @property
     def model_path(self) -> Path:
@@ -72,10 +74,11 @@ class EmbeddedBackend:
             yield from _generate(loaded.server, request, params.timeout_s)
 
     def _loaded(self) -> _Loaded:
-        key = (str(Path(self.model_path).resolve()), self.context_tokens, self.n_threads)
+        path = str(Path(self.model_path).resolve())
+        key = (path, self.context_tokens, self.n_threads, self.cache_ram_mb)
         with _LOADING:
             if key not in _LOADED:
-                _LOADED[key] = _Loaded(_load_server(Path(key[0]), key[1], key[2]))
+                _LOADED[key] = _Loaded(_load_server(Path(path), *key[1:]))
             return _LOADED[key]
 
 
@@ -87,7 +90,7 @@ def _request(messages: list[Message], params: GenerationParams) -> dict[str, Any
     return body
 
 
-def _load_server(path: Path, n_ctx: int, n_threads: int) -> Any:
+def _load_server(path: Path, n_ctx: int, n_threads: int, cache_ram_mb: int = 0) -> Any:
     """Start an xllamacpp server on `path`; a bad file becomes one ModelError sentence."""
     _check_gguf_file(path)
     try:
@@ -102,6 +105,9 @@ def _load_server(path: Path, n_ctx: int, n_threads: int) -> Any:
     params.cpuparams.n_threads = n_threads
     params.cpuparams_batch.n_threads = n_threads
     params.n_parallel = 1  # one slot: the whole context goes to the single running generation
+    # The slot still reuses its own prompt's prefix; the RAM cache keeps every earlier prompt's
+    # state besides (8 GiB by default), which questions with other passages never reuse.
+    params.cache_ram_mib = cache_ram_mb
     params.verbosity = 0
     # xllamacpp always serves HTTP too: keep it on loopback, and lock it with a key nobody
     # knows (in-process calls skip the key), so other local users cannot drive our model.
