@@ -17,6 +17,7 @@ from index.countries import (
     spellings_of,
 )
 from rag.answer_text import fold, names_in
+from rag.capitals import CAPITALS
 from rag.types import Passage
 
 if TYPE_CHECKING:
@@ -32,7 +33,14 @@ def names_found(analysis: Analysis, context: str) -> float:
     parties = {fold(w) for p in analysis.parties for w in p.mention.split()}
     body = analysis.question.split(" ", 1)[-1]  # its first word is capitalised anyway
     names = [_SUFFIX.sub("", n) for n in dict.fromkeys(names_in(body))]
-    names = [n for n in names if fold(n) not in parties and not demonym_country(n)]
+    countries = {p.country for p in analysis.parties}
+    names = [
+        n
+        for n in names
+        if fold(n) not in parties
+        and not demonym_country(n)
+        and CAPITALS.get(fold(n)) not in countries  # "London" for the British ambassador
+    ]
     if not names:
         return 1.0
     low = fold(context)

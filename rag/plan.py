@@ -47,7 +47,7 @@ def plan(analysis: Analysis, given: Filters, index: Holds) -> tuple[list[Search]
         if not party.known:
             missing.append(f"No statement by {party.name} is in the index.")
             continue
-        flt, party_notes = _party_scope(base, given, party, index, notes, analysis.event_date)
+        flt, party_notes = _party_scope(base, given, party, index, notes, analysis.date_kind)
         if flt is None:
             missing.append(f"No statement by {party.name} {_scope(base)} is in the index.")
             continue
@@ -74,69 +74,65 @@ def _named(analysis: Analysis, given: Filters, index: Holds) -> tuple[Filters, l
             flt = replace(flt, symbols=held)
             notes.append(f"meeting: {', '.join(held)} (named in the question)")
     if analysis.date_from and not (flt.symbols or given.date_from or given.date_to):
-        # An event's date ("the August 2020 explosion") is told about later: from it to the
-        # end of its year
-        until = analysis.date_to[:4] + "-12-31" if analysis.event_date else analysis.date_to
-        dated = replace(flt, date_from=analysis.date_from, date_to=until)
-        wider = _year_of(dated)
+        # An event's date ("the August 2020 explosion") is told about later: the year after it
+        event = analysis.date_kind == "event"
+        dated = _after(flt, analysis) if event else replace(
+            flt, date_from=analysis.date_from, date_to=analysis.date_to
+        )  # fmt: skip
         if index.holds(dated):
             flt = dated
-            after = " (from the event named)" if analysis.event_date else " (named in the question)"
-            notes.append(f"dates: {analysis.date_from} to {until}{after}")
-        elif analysis.event_date and wider is not None and index.holds(wider):
-            flt = wider  # the month may be the event's, told later the same year
-            notes.append(f"dates: {_years(wider)} (none in the index from the dates named)")
+            how = "from the event named" if event else "named in the question"
+            notes.append(f"dates: {dated.date_from} to {dated.date_to} ({how})")
     return flt, notes
 
 
+def _after(flt: Filters, analysis: Analysis) -> Filters:
+    """From the date named to a year later: what was said about an event, or on a day that
+    may be the event's ("where did the leaders meet on 9 December 2019")."""
+    start = analysis.date_from
+    return replace(flt, date_from=start, date_to=f"{int(start[:4]) + 1}{start[4:]}")
+
+
 def _outside(analysis: Analysis, given: Filters, index: Holds) -> bool:
-    """The dates named hold no statement at all, not even in their years, and they are not
-    history before the index ("the genocide of April 1994"): after its last statement, or a
-    month or day inside its span."""
+    """The dates named hold no statement (for an event or an unclear date: none in the year
+    after it either), and they are not history before the index ("the genocide of April
+    1994"): after its last statement, or inside its span."""
     if not analysis.date_from or given.date_from or given.date_to or given.symbols:
         return False
     if analysis.symbols:
         return False
     named = Filters(date_from=analysis.date_from, date_to=analysis.date_to)
-    wider = _year_of(named)
-    if index.holds(named) or (analysis.event_date and wider is not None and index.holds(wider)):
+    if index.holds(named):
+        return False
+    if analysis.date_kind != "meeting" and index.holds(_after(Filters(), analysis)):
         return False
     after = not index.holds(Filters(date_from=analysis.date_from))
+    # a bare year says little ("the elections of 2016" are told about for years): only after
     whole_years = analysis.date_from.endswith("-01-01") and analysis.date_to.endswith("-12-31")
-    inside = not whole_years and index.holds(Filters(date_to=analysis.date_from))
-    return after or inside
+    return after or (not whole_years and index.holds(Filters(date_to=analysis.date_from)))
 
 
 def _party_scope(
-    base: Filters, given: Filters, party: Party, index: Holds, notes: list[str], event: bool
+    base: Filters, given: Filters, party: Party, index: Holds, notes: list[str], kind: str
 ) -> tuple[Filters | None, list[str]]:
     """The party's filters and notes; None when the meeting or dates named hold nothing of it.
 
-    The month named may be an event's (`event`: "the March 2020 attack", told in May): then
-    the year stays. A meeting's month ("the October 2020 open debate") and other years are
-    never widened: the held-out reading had such questions answered from other meetings."""
+    A meeting's date ("the October 2020 open debate", "said in May 2020") is never widened:
+    the held-out reading had such questions answered from other meetings. An unclear date
+    may be the event's: the year after it is read."""
     flt = _with_party(base, party)
     if index.holds(flt) or base == given:
         return flt, _notes_for(flt, notes)
-    wider = _year_of(flt) if event else None
-    if wider is None or not index.holds(wider):
+    if kind == "meeting" or not base.date_from or base.symbols != given.symbols:
+        return None, []
+    later = _after(_with_party(given, party), Analysis("", "", date_from=base.date_from))
+    if not index.holds(later):
         return None, []
     kept = [n for n in notes if not n.startswith("dates:")]
-    return wider, [*kept, f"dates: {_years(wider)} (none by {party.name} in the months named)"]
-
-
-def _years(flt: Filters) -> str:
-    """ "2016" or "2019 to 2020": the years of a widened filter."""
-    a, b = flt.date_from[:4], flt.date_to[:4]
-    return a if a == b else f"{a} to {b}"
-
-
-def _year_of(flt: Filters) -> Filters | None:
-    """The named dates widened to their whole years; None when a meeting was named."""
-    if flt.symbols or not flt.date_from:
-        return None
-    to = (flt.date_to or flt.date_from)[:4]
-    return replace(flt, date_from=flt.date_from[:4] + "-01-01", date_to=to + "-12-31")
+    return later, [
+        *kept,
+        f"dates: {later.date_from} to {later.date_to} (none by {party.name} on the dates named)",
+    ]
 
 
 def _scope(flt: Filters) -> str:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date
 
 from index.countries import country_key
+from rag.dates import date_kind, named_dates
 from rag.filters import named_symbols
 from rag.parties import AUX, Party, delegations, roles, unknown_parties
 
@@ -30,7 +30,7 @@ class Analysis:
     language: str = "en"
     comparison: bool = False
     mentions: tuple[str, ...] = field(default=(), compare=False)  # countries named as topics
-    event_date: bool = False  # the dates named are an event's, told later (rag.plan widens)
+    date_kind: str = ""  # "meeting", "event" (told later) or "" (rag.dates.date_kind)
 
     @property
     def speaking(self) -> tuple[Party, ...]:
@@ -108,57 +108,6 @@ def answer_type(question: str) -> str:
     return next((kind for kind, rule in _RULES if rule.search(text)), "position")
 
 
-# --- dates -----------------------------------------------------------------------------------
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]  # fmt: skip
-_DATE = re.compile(
-    rf"\b(?:in|on|at|during|of)\s+(?:the\s+|early\s+|late\s+|mid-|spring\s+|summer\s+|"
-    rf"autumn\s+|fall\s+|winter\s+)?(?:(\d{{1,2}})\s+)?(?:({'|'.join(_MONTHS)})\s+)?"
-    r"(?:(\d{1,2}),\s+)?((?:19|20)\d\d)\b(?![-/]\d)",
-    re.I,
-)
-
-
-# A month and year need no preposition: "the Council's October 2020 open debate"
-_MONTH_YEAR = re.compile(
-    rf"\b(?:(\d{{1,2}})\s+)?({'|'.join(_MONTHS)})\s+(?:(\d{{1,2}}),\s+)?((?:19|20)\d\d)\b"
-    r"(?![-/]\d)",
-    re.I,
-)
-_MEETING_NOUN = (
-    r"(?:open\s+)?(?:debate|meeting|briefing|session|vote|voting|adoption|explanation|"
-    r"statement|remarks|speech|address|videoconference|vtc|consultations)s?"
-)
-_EVENT_NOUN = (
-    r"(?:attacks?|bombings?|strikes?|shelling|killings?|massacres?|coup|elections?|verdict|"
-    r"ruling|judgment|crash|downing|invasion|agreement|accord|ceasefire|truce|summit|conference|"
-    r"report|decision|announcement|offensive|incident|explosion|earthquake|outbreak)"
-)
-
-
-def named_dates(text: str) -> tuple[str, str]:
-    """The span of the dates named ("in May 2020", "on 15 March 2014", "at the 2016 debate")."""
-    spans = []
-    matches = [m for m in _DATE.finditer(text)]
-    matches += [m for m in _MONTH_YEAR.finditer(text)
-                if not any(d.start() <= m.start() < d.end() for d in matches)]  # fmt: skip
-    for m in matches:
-        day, month, day2, year = m.group(1), m.group(2), m.group(3), int(m.group(4))
-        if month is None:
-            spans.append((date(year, 1, 1), date(year, 12, 31)))
-            continue
-        mo = _MONTHS.index(month.lower()) + 1
-        d = day or day2
-        last = (date(year + (mo == 12), mo % 12 + 1, 1) - date.resolution) if not d else None
-        try:
-            spans.append((date(year, mo, int(d)), date(year, mo, int(d))) if d else
-                         (date(year, mo, 1), last or date(year, mo, 28)))  # fmt: skip
-        except ValueError:
-            continue
-    if not spans:
-        return "", ""
-    return min(s for s, _ in spans).isoformat(), max(e for _, e in spans).isoformat()
-
-
 # --- language --------------------------------------------------------------------------------
 _ASKING = re.compile(
     r"[¿¡]|\b(qu['’]|quel(le)?s?|pourquoi|est-ce|qu[ée]|cu[áa]l(es)?|c[óo]mo|d[óo]nde|qui[ée]n(es)?)\b",
@@ -216,7 +165,7 @@ def analyse(question: str, known: Iterable[str] = ()) -> Analysis:
         speaking = [p for p in parties if p.speaking]
     date_from, date_to = named_dates(text)
     return Analysis(
-        event_date=event_dated(text),
+        date_kind=date_kind(text),
         question=text,
         answer_type=kind,
         parties=tuple(parties),
@@ -256,20 +205,6 @@ def _sourced(text: str, parties: list[Party]) -> list[Party]:
     keep |= {p.mention for p in parties if at[p.mention] > end and joined.fullmatch(
         text[end : at[p.mention]])}  # fmt: skip
     return [p if p.mention in keep or not p.speaking else _as_mention(p) for p in parties]
-
-
-def event_dated(text: str) -> bool:
-    """Whether a date named is an event's, told about later ("the March 2020 attack", "the
-    attack of 3 March 2020"), not a meeting's ("the October 2020 open debate")."""
-    for m in [*_DATE.finditer(text), *_MONTH_YEAR.finditer(text)]:
-        after = text[m.end() :]
-        noun = re.match(r"\s+(?:[\w'’-]+\s+){0,2}?(\w+)", after)
-        if noun and re.fullmatch(_EVENT_NOUN, noun.group(1), re.I):
-            return True
-        if re.search(rf"\b{_EVENT_NOUN}\s+(?:of|on|in)\s+(?:the\s+)?(?:early\s+|late\s+)?$",
-                     text[: m.start()] + " ", re.I):  # fmt: skip
-            return True
-    return False
 
 
 _JOIN = re.compile(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?", re.I)

@@ -132,6 +132,8 @@ def test_a_word_in_every_candidate_sentence_weighs_less_than_a_rare_one():
         ("What did China say of the US-led action in Iraq?", "the United States and others", 1.0),
         ("What did China say of the US-led action in Iraq?", "the Russian Federation", 0.0),
         ("What did China say of Nord Stream?", "the gas pipelines", 0.0),
+        # a capital standing for a party is the party, not a name to find
+        ("What had Beijing pledged, according to the Chinese ambassador?", "We pledged", 1.0),
     ],
 )
 def test_names_are_found_as_the_statements_write_them(question, context, share) -> None:

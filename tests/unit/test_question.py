@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from rag.dates import date_kind
 from rag.question import analyse, answer_type, language, named_dates
 
 KNOWN = ["France", "Germany", "Russian Federation", "United States of America",
@@ -136,3 +137,23 @@ def test_language(question, lang):
 
 def test_meeting_symbols_are_read():
     assert analyse("Who spoke at S/PV.4644 and s/2020/274?").symbols == ("S/PV.4644", "S/2020/274")
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("What did India say at the Council's October 2020 open debate?", "meeting"),
+        ("How did France explain its vote when resolution 2334 was adopted in December 2016?",
+         "meeting"),
+        ("What did France say in May 2020?", "meeting"),
+        ("What did China say at the Council on 27 March 2003?", "meeting"),
+        ("What did the Netherlands say about the November 2022 verdict?", "event"),
+        ("How many did New Zealand say died in the shelling of Mariupol on 24 January 2015?",
+         "event"),
+        ("Which delegation invoked the August 2020 explosion in Beirut's port?", "event"),
+        ("Where did the Normandy Four leaders meet on 9 December 2019?", ""),
+        ("What did France say about Mali?", ""),
+    ],
+)  # fmt: skip
+def test_whose_date_it_is(question, kind):
+    assert date_kind(question) == kind
