@@ -74,7 +74,8 @@ def evaluate(rows, finder: EvidenceFinder, w: EvidenceWeights, by_type=None) -> 
         for lst, exhaustive in zip(ranked, whole, strict=True):
             lst = rescore(lst, w)
             if finder.answers(lst, exhaustive):
-                chosen += finder.select(analysis, lst)
+                picked = finder.select(analysis, lst)
+                chosen += picked if finder.states(analysis, picked) else []
         outcomes.append(verdict(q, chosen))
     if by_type is not None:
         for (q, _, _, _), o in zip(rows, outcomes, strict=True):

@@ -138,6 +138,16 @@ class EvidenceFinder:
             return True
         return best["retrieved_terms"] >= (c.min_coverage_whole if whole else c.min_coverage)
 
+    def states(self, analysis: Analysis, chosen: Sequence[Evidence]) -> bool:
+        """Whether the quotes hold what a number or date question asks for at all: "How much
+        did Italy pledge?" answered with Italy's sentences that hold no figure is not found
+        (held-out reading: the party spoke at the meeting but never gave the figure)."""
+        kind = analysis.answer_type
+        if kind not in ("number", "date"):
+            return bool(chosen)
+        asked = analysis.question
+        return any(answer_type_feature(kind, normalise(e.quote), asked) >= 1.0 for e in chosen)
+
     def select(self, analysis: Analysis, ranked: Sequence[Evidence]) -> list[Evidence]:
         """The quotes to show: the best, and for lists the best of several statements."""
         if not ranked:

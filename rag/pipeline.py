@@ -152,8 +152,10 @@ class Pipeline:
         notes = list(notes)
         for r in retrievals:
             ranked = self.evidence.rank(analysis, r.passages, r.party, r.exhaustive)
-            if self.evidence.answers(ranked, r.exhaustive):
-                chosen += self.evidence.select(analysis, ranked)
+            picked = self.evidence.select(analysis, ranked) if self.evidence.answers(
+                ranked, r.exhaustive) else []  # fmt: skip
+            if self.evidence.states(analysis, picked):
+                chosen += picked
             elif r.party:
                 notes.append(f"No statement by {r.party} on this is in the index.")
         return chosen, tuple(notes)

@@ -138,3 +138,14 @@ def test_a_word_in_every_candidate_sentence_weighs_less_than_a_rare_one():
 )
 def test_names_are_found_as_the_statements_write_them(question, context, share) -> None:
     assert names_found(analyse(question, ["China", "Iraq"]), context) == share
+
+
+def test_a_number_question_whose_quotes_hold_no_number_is_not_answered() -> None:
+    f = finder()
+    a = analyse("How much money did France pledge to UN-Women?", ["France"])
+    none = f.rank(a, [passage("p1", "France supports UN-Women and its work for women everywhere.")])
+    some = f.rank(a, [passage("p2", "France pledged 5 million euros to UN-Women this year.")])
+    assert not f.states(a, f.select(a, none)) and f.states(a, f.select(a, some))
+    # other kinds need no figure; nothing chosen is never an answer
+    b = analyse("What did France say about UN-Women?", ["France"])
+    assert f.states(b, f.select(b, none)) and not f.states(b, [])

@@ -116,6 +116,11 @@ def test_an_unknown_party_is_marked_and_a_comparison_is_seen():
         ("in February 2020 and in 2019", ("2019-01-01", "2020-02-29")),
         ("resolution 1325 (2000) and candidacy for 2017-2018", ("", "")),
         ("killings since 2018", ("", "")),  # what the statement is about, not when it was made
+        # a meeting's date wins over the event's it is about
+        (
+            "since the April 2019 offensive, in the Council's May 2020 discussion",
+            ("2020-05-01", "2020-05-31"),
+        ),
     ],
 )
 def test_dates_named(question, span):
