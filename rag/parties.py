@@ -191,7 +191,9 @@ def roles(text: str) -> list[Party]:
             )
     for m in _UN_OFFICIAL.finditer(text):
         before = text[: m.start()].lower().rstrip()
-        speaking = not re.search(r"\b(?:about|against|on|of|to|with|for|by|from)$", before)
+        # "when the High Commissioner briefed the Council" names the meeting, not the speaker
+        speaking = not re.search(r"\b(?:about|against|on|of|to|with|for|by|from|when|after)$",
+                                 before.removesuffix(" the"))  # fmt: skip
         mention = m.group(0).strip()
         name = mention if mention.lower().startswith("the ") else "the " + mention
         out.append(Party(name, "role", mention, speaking, country="UN"))

@@ -86,6 +86,8 @@ def parties(question: str) -> list[tuple[str, bool, str]]:
           ("Mali", False, "delegation")]),
         ("What did France say about the High Commissioner's report?",
          [("France", True, "delegation")]),
+        ("What did France pledge when the High Commissioner for Refugees briefed the Council?",
+         [("the High Commissioner for Refugees", False, "role"), ("France", True, "delegation")]),
         ("How many did the Under-Secretary-General for Political Affairs say died?",
          [("the Under-Secretary-General for Political Affairs", True, "role")]),
         # "according to X": X spoke; the one it reports on is the topic
