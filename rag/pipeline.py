@@ -21,7 +21,7 @@ from rag.prompt import clean_rewrite, heuristic_rewrite, lead_messages, rewrite_
 from rag.question import Analysis, analyse, language
 from rag.retrieve import Retriever
 from rag.settings import Settings
-from rag.types import Answer, AnswerSentence, Citation, Evidence, Retrieval
+from rag.types import Answer, AnswerSentence, Citation, Evidence, Passage, Retrieval
 
 REFUSAL_TEXT = "Not found in the indexed statements."
 
@@ -85,7 +85,8 @@ class Pipeline:
         yield Event("retrieval", retrievals=retrievals)
         chosen, notes = self._choose(analysis, retrievals, missing)
         if not chosen:
-            yield Event("answer", answer=self._refusal(question, retrievals, notes))
+            closest = self._closest(query, given, retrievals)
+            yield Event("answer", answer=self._refusal(question, retrievals, notes, closest))
             return
         quotes = _quotes(chosen)
         draft = self._answer(question, quotes, chosen, retrievals, notes)
@@ -203,10 +204,25 @@ class Pipeline:
             draft.question, sentences, chosen, draft.retrievals, draft.notes, raw, checked_reason
         )
 
-    def _refusal(
-        self, question: str, retrievals: tuple[Retrieval, ...], notes: tuple[str, ...]
-    ) -> Answer:
+    def _closest(
+        self, query: str, given: Filters, retrievals: tuple[Retrieval, ...]
+    ) -> tuple[Passage, ...]:
+        """What a refusal shows as closest: the searches' best passages, or (when nothing could
+        be searched: dates or a party the index does not hold) one search under the user's
+        filters, shown and never answered from."""
         closest = tuple(p for r in retrievals for p in r.passages[:3])
+        if closest:
+            return closest
+        plain = self.retriever.search(query, 3, given, given, (), "", whole=0)
+        return tuple(plain.passages[:3])
+
+    def _refusal(
+        self,
+        question: str,
+        retrievals: tuple[Retrieval, ...],
+        notes: tuple[str, ...],
+        closest: tuple[Passage, ...] = (),
+    ) -> Answer:
         return Answer(
             question,
             (),
