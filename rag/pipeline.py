@@ -153,8 +153,8 @@ class Pipeline:
         notes = list(notes)
         for r in retrievals:
             ranked = self.evidence.rank(analysis, r.passages, r.party, r.exhaustive)
-            picked = self.evidence.select(analysis, ranked) if self.evidence.answers(
-                ranked, r.exhaustive) else []  # fmt: skip
+            answers = self.evidence.answers(ranked, r.exhaustive)
+            picked = self.evidence.select(analysis, ranked) if answers else []
             if self.evidence.states(analysis, picked):
                 chosen += picked
             elif r.party:

@@ -76,7 +76,7 @@ def _named(analysis: Analysis, given: Filters, index: Holds) -> tuple[Filters, l
     if analysis.date_from and not (flt.symbols or given.date_from or given.date_to):
         # An event's date ("the August 2020 explosion") is told about later: the year after it
         event = analysis.date_kind == "event"
-        dated = _after(flt, analysis) if event else replace(
+        dated = _after(flt, analysis.date_from) if event else replace(
             flt, date_from=analysis.date_from, date_to=analysis.date_to
         )  # fmt: skip
         if index.holds(dated):
@@ -86,10 +86,9 @@ def _named(analysis: Analysis, given: Filters, index: Holds) -> tuple[Filters, l
     return flt, notes
 
 
-def _after(flt: Filters, analysis: Analysis) -> Filters:
+def _after(flt: Filters, start: str) -> Filters:
     """From the date named to a year later: what was said about an event, or on a day that
     may be the event's ("where did the leaders meet on 9 December 2019")."""
-    start = analysis.date_from
     return replace(flt, date_from=start, date_to=f"{int(start[:4]) + 1}{start[4:]}")
 
 
@@ -97,14 +96,14 @@ def _outside(analysis: Analysis, given: Filters, index: Holds) -> bool:
     """The dates named hold no statement (for an event or an unclear date: none in the year
     after it either), and they are not history before the index ("the genocide of April
     1994"): after its last statement, or inside its span."""
-    if not analysis.date_from or given.date_from or given.date_to or given.symbols:
+    if not analysis.date_from or analysis.symbols or given.symbols:
         return False
-    if analysis.symbols:
+    if given.date_from or given.date_to:  # the user's own dates win
         return False
     named = Filters(date_from=analysis.date_from, date_to=analysis.date_to)
     if index.holds(named):
         return False
-    if analysis.date_kind != "meeting" and index.holds(_after(Filters(), analysis)):
+    if analysis.date_kind != "meeting" and index.holds(_after(Filters(), analysis.date_from)):
         return False
     after = not index.holds(Filters(date_from=analysis.date_from))
     # a bare year says little ("the elections of 2016" are told about for years): only after
@@ -125,7 +124,7 @@ def _party_scope(
         return flt, _notes_for(flt, notes)
     if kind == "meeting" or not base.date_from or base.symbols != given.symbols:
         return None, []
-    later = _after(_with_party(given, party), Analysis("", "", date_from=base.date_from))
+    later = _after(_with_party(given, party), base.date_from)
     if not index.holds(later):
         return None, []
     kept = [n for n in notes if not n.startswith("dates:")]

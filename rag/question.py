@@ -188,37 +188,38 @@ def named_resolutions(text: str) -> tuple[str, ...]:
 
 
 _ACCORDING = re.compile(r"\baccording\s+to(?:\s+the)?\s*$", re.I)
+_JOIN = re.compile(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?", re.I)
+
+
+def _positions(text: str, parties: list[Party]) -> dict[str, int]:
+    """Where each party's mention starts in the question (-1: not found as written)."""
+    low = text.lower()
+    return {p.mention: low.find(p.mention.lower()) for p in parties}
 
 
 def _sourced(text: str, parties: list[Party]) -> list[Party]:
     """ "According to South Africa, when had the Secretary-General called for …": the party
     after "according to" is the one who spoke; the others it reports on are topics (unless
     joined to it: "according to the UK and France")."""
-    low = text.lower()
-    at = {p.mention: low.find(p.mention.lower()) for p in parties}
+    at = _positions(text, parties)
     sources = [p for p in parties if at[p.mention] > 0 and _ACCORDING.search(text[: at[p.mention]])]
     if not sources:
         return parties
     end = max(at[p.mention] + len(p.mention) for p in sources)
-    joined = re.compile(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?$", re.I)
     keep = {p.mention for p in sources}
-    keep |= {p.mention for p in parties if at[p.mention] > end and joined.fullmatch(
+    keep |= {p.mention for p in parties if at[p.mention] > end and _JOIN.fullmatch(
         text[end : at[p.mention]])}  # fmt: skip
     return [p if p.mention in keep or not p.speaking else _as_mention(p) for p in parties]
-
-
-_JOIN = re.compile(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?", re.I)
 
 
 def _joined(text: str, parties: list[Party]) -> list[Party]:
     """ "the UN-Women Executive Director and Russia": a party joined to one that speaks speaks
     too (rag.parties joins delegations to delegations; roles are found apart)."""
-    low = text.lower()
-    spans = {p.mention: (low.find(p.mention.lower()), len(p.mention)) for p in parties}
-    ends = [a + n for p in parties if p.speaking for a, n in [spans[p.mention]] if a >= 0]
+    at = _positions(text, parties)
+    ends = [at[p.mention] + len(p.mention) for p in parties if p.speaking and at[p.mention] >= 0]
     out = []
     for p in parties:
-        a = spans[p.mention][0]
+        a = at[p.mention]
         joined = any(0 <= e <= a and _JOIN.fullmatch(text[e:a]) for e in ends)
         out.append(replace(p, speaking=True) if not p.speaking and joined else p)
     return out
