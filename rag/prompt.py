@@ -29,7 +29,11 @@ LEAD_INSTRUCTIONS = (
     "Answer: Norway said it would double its funding for polar research by 2030 [1].\n\n"
     "Now the real quotes."
 )
-LEAD_QUOTES = 2  # quotes given to the model: the first ones (prompt tokens cost ~30 ms each)
+# Quotes given to the model: the first of each party, at most two. Prefill runs at ~31 tokens/s
+# on 2 cores, so every quote costs ~2.5 s before the first token: a second quote of the same
+# party took the answer's median from 6.5 s to 9.5 s (12 dev questions, same run) for one lead
+# kept in 11 either way; the body of the answer shows every quote anyway.
+LEAD_QUOTES = 2
 LEAD_QUOTE_CHARS = 240  # longer quotes are cut (the citation still opens the whole quote)
 _TAG = re.compile(r"</?(?:passage|quote)\b[^>]*>", re.I)
 
@@ -40,11 +44,10 @@ def quote(text: str) -> str:
 
 
 def lead_picks(evidence: Sequence[Evidence], most: int = LEAD_QUOTES) -> list[int]:
-    """Which quotes the model reads: the first of each party (a comparison needs both), then
-    the next best, at most `most`; indices into `evidence`."""
+    """Which quotes the model reads: the first of each party (a comparison needs both), at
+    most `most`; indices into `evidence`."""
     firsts = [i for i, e in enumerate(evidence) if e.party not in {x.party for x in evidence[:i]}]
-    rest = [i for i in range(len(evidence)) if i not in firsts]
-    return sorted((firsts + rest)[:most])
+    return firsts[:most]
 
 
 def format_quotes(

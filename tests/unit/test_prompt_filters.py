@@ -101,6 +101,7 @@ def test_the_model_reads_the_first_quote_of_each_party_under_its_answer_label():
 
     evidence = [ev(st, "A"), ev(st, "A"), ev(other, "B")]
     assert lead_picks(evidence, 2) == [0, 2]
+    assert lead_picks(evidence[:2], 2) == [0]  # one party: its first quote only
     user = lead_messages("What did A and B say?", evidence)[-1]["content"]
     real = user.split("Now the real quotes.")[1]  # after the worked example
     assert "\n[1] A " in real and "\n[3] B " in real and "\n[2]" not in real
