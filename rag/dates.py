@@ -7,16 +7,16 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]  # fmt: skip
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]  # fmt: skip
 _DATE = re.compile(
     rf"\b(?:in|on|at|during|of)\s+(?:the\s+|early\s+|late\s+|mid-|spring\s+|summer\s+|"
-    rf"autumn\s+|fall\s+|winter\s+)?(?:(\d{{1,2}})\s+)?(?:({'|'.join(_MONTHS)})\s+)?"
+    rf"autumn\s+|fall\s+|winter\s+)?(?:(\d{{1,2}})\s+)?(?:({'|'.join(MONTHS)})\s+)?"
     r"(?:(\d{1,2}),\s+)?((?:19|20)\d\d)\b(?![-/]\d)",
     re.I,
 )
 # A month and year need no preposition: "the Council's October 2020 open debate"
 _MONTH_YEAR = re.compile(
-    rf"\b(?:(\d{{1,2}})\s+)?({'|'.join(_MONTHS)})\s+(?:(\d{{1,2}}),\s+)?((?:19|20)\d\d)\b"
+    rf"\b(?:(\d{{1,2}})\s+)?({'|'.join(MONTHS)})\s+(?:(\d{{1,2}}),\s+)?((?:19|20)\d\d)\b"
     r"(?![-/]\d)",
     re.I,
 )
@@ -72,7 +72,7 @@ def _span(m: re.Match[str]) -> tuple[date, date] | None:
     day, month, day2, year = m.group(1), m.group(2), m.group(3), int(m.group(4))
     if month is None:
         return date(year, 1, 1), date(year, 12, 31)
-    mo = _MONTHS.index(month.lower()) + 1
+    mo = MONTHS.index(month.lower()) + 1
     d = day or day2
     last = (date(year + (mo == 12), mo % 12 + 1, 1) - date.resolution) if not d else None
     try:

@@ -8,7 +8,6 @@ the question, and speaker lines, thanks and page furniture never become evidence
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from difflib import get_close_matches
@@ -16,6 +15,7 @@ from difflib import get_close_matches
 import numpy as np
 
 from index.chunk import normalise
+from rag.listing import holders, listed, lists_speakers, rare_name
 from rag.names import names_found, names_resolution
 from rag.question import Analysis, same_delegation
 from rag.relevance import GENERIC, about, specific_terms
@@ -152,8 +152,14 @@ class EvidenceFinder:
         """The quotes to show: the best, and for lists the best of several statements."""
         if not ranked:
             return []
-        if lists_speakers(analysis):
-            return [self._extended(e, analysis) for e in self._listed(analysis, ranked)]
+        many = lists_speakers(analysis)
+        if many or (analysis.answer_type == "who" and not analysis.speaking):
+            held = holders(analysis, ranked, self._rare)
+            # "Who raised the case of MP Siham Sergewa?": all who named her, not the best one
+            if held and (many or len(held) > 1):
+                return [self._extended(e, analysis) for e in held[: self.config.list_size]]
+        if many:
+            return [self._extended(e, analysis) for e in listed(analysis, ranked, self.config)]
         top, margin = ranked[0].score, self.config.margin
         chosen: list[Evidence] = []
         for e in ranked:
@@ -164,26 +170,8 @@ class EvidenceFinder:
                 chosen.append(quote)
         return chosen
 
-    def _listed(self, analysis: Analysis, ranked: Sequence[Evidence]) -> list[Evidence]:
-        """ "Which delegations said X": the best sentence of each statement that says X (it
-        holds the names the question uses, or enough of its words), best first."""
-        names = names_found(analysis, "") < 1.0  # the question uses names at all
-        key = "sentence_names" if names else "sentence_terms"
-        best: list[Evidence] = []  # each statement's best sentence, best first
-        seen: set[str] = set()
-        for e in ranked:
-            sid = e.passage.statement_id
-            if sid not in seen and not e.features["courtesy"]:
-                seen.add(sid)
-                best.append(e)
-        chosen = [e for e in best if e.features[key] >= self.config.list_terms]
-        if len(chosen) < 3:
-            # Paraphrased ("no automaticity" for "no automatic trigger"): a list still needs
-            # several speakers, so the statements whose best sentence is nearly as good count.
-            top = best[0].score if best else 0.0
-            near = [e for e in best if e not in chosen and e.score >= top - self.config.margin]
-            chosen = sorted(chosen + near, key=lambda e: -e.score)
-        return (chosen or list(ranked[:1]))[: self.config.list_size]
+    def _rare(self, name: str, texts: list[str]) -> bool:
+        return rare_name(name, texts, self.weight, self.terms, self.config.key_idf)
 
     def _extended(self, e: Evidence, analysis: Analysis) -> Evidence:
         """The sentence with the next one added when only the next holds what is asked
@@ -254,18 +242,6 @@ def _overlap(a: Evidence, b: Evidence) -> bool:
     """Two quotes share words of one statement."""
     same = a.passage.statement_id == b.passage.statement_id
     return same and a.start < b.end and b.start < a.end
-
-
-def lists_speakers(analysis: Analysis) -> bool:
-    """ "Which delegations / speakers said …": the answer is a list of who spoke."""
-    asks = _WHO_MANY.search(analysis.question)
-    return analysis.answer_type == "list" and not analysis.speaking and bool(asks)
-
-
-_WHO_MANY = re.compile(
-    r"\b(?:delegations|speakers|members|participants|statements|countries|states|representatives)\b",
-    re.I,
-)
 
 
 def _mentioned(p: Passage, analysis: Analysis) -> bool:

@@ -18,6 +18,7 @@ from index.countries import (
 )
 from rag.answer_text import fold, names_in
 from rag.capitals import CAPITALS
+from rag.dates import MONTHS
 from rag.types import Passage
 
 if TYPE_CHECKING:
@@ -27,20 +28,25 @@ if TYPE_CHECKING:
 _SUFFIX = re.compile(r"(?:['’]s|-(?:led|backed|sponsored|brokered|based|owned|funded|run))$")
 
 
-def names_found(analysis: Analysis, context: str) -> float:
-    """Share of the names the question uses ("Tigray", "Nord Stream", "AUKUS") found in the
-    context; the parties it names are filters, not names to find. 1 when it uses none."""
+def question_names(analysis: Analysis) -> list[str]:
+    """The names the question uses ("Tigray", "Nord Stream", "AUKUS"), without the parties it
+    names (filters, not names to find)."""
     parties = {fold(w) for p in analysis.parties for w in p.mention.split()}
     body = analysis.question.split(" ", 1)[-1]  # its first word is capitalised anyway
     names = [_SUFFIX.sub("", n) for n in dict.fromkeys(names_in(body))]
     countries = {p.country for p in analysis.parties}
-    names = [
+    return [
         n
         for n in names
         if fold(n) not in parties
         and not demonym_country(n)
         and CAPITALS.get(fold(n)) not in countries  # "London" for the British ambassador
     ]
+
+
+def names_found(analysis: Analysis, context: str, names: list[str] | None = None) -> float:
+    """Share of the question's names (or of `names`) found in the context; 1 when it uses none."""
+    names = question_names(analysis) if names is None else names
     if not names:
         return 1.0
     low = fold(context)
@@ -52,6 +58,37 @@ def names_found(analysis: Analysis, context: str) -> float:
         if fold(n) in words or get_close_matches(fold(n), words, 1, 0.85) or _as_country(n, low)
     ]
     return len(found) / len(names)
+
+
+# A figure of the question: "370", "155,000", "2.5" (years, days of dates and symbols are not)
+_FIGURE = re.compile(
+    r"(?<![\w/.,-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w/-]|[.,]\d)"  # not "G-5", "S/2020/1"
+)
+_SYMBOL = re.compile(r"\bS/[\w./-]+|\(\d{4}\)", re.I)
+_MONTH = "|".join(MONTHS)
+_DAY = re.compile(rf"\b\d{{1,2}}(?=\s+(?:{_MONTH})\b)|\b((?:{_MONTH})\s+)\d{{1,2}}\b", re.I)
+
+
+def question_figures(analysis: Analysis) -> list[str]:
+    """The figures a question quotes ("the jump to 370 incidents"): a speaker who said it used
+    them too. Years, days of dates, symbols and the resolutions it names are not figures."""
+    text = _DAY.sub(r" \1", _SYMBOL.sub(" ", analysis.question))
+    found = [m.group(0) for m in _FIGURE.finditer(text)]
+    return [
+        f
+        for f in dict.fromkeys(found)
+        if not re.fullmatch(r"(?:19|20)\d\d", f) and f not in analysis.resolutions
+    ]
+
+
+def holds_figures(text: str, figures: list[str]) -> bool:
+    """Every figure is in the text as a number of its own ("370", not "1370" or "370,000")."""
+    return all(re.search(rf"(?<![\d,.]){re.escape(f)}(?![\d]|[.,]\d)", text) for f in figures)
+
+
+def uses_name(text: str, name: str) -> bool:
+    """The name as a word of the text, spelt as the question spells it (accents folded)."""
+    return bool(re.search(rf"(?<![\w-]){re.escape(fold(name))}(?![\w])", fold(text)))
 
 
 def _as_country(name: str, low: str) -> bool:

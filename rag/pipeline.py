@@ -7,16 +7,17 @@ Events come in the order a user wants them: the query searched, the retrievals, 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.types import Filters
 from rag.answer_text import is_refusal
 from rag.backends.base import Backend, GenerationParams, complete
 from rag.cite import check_lead
 from rag.errors import InputError
-from rag.evidence import EvidenceFinder, lists_speakers
+from rag.evidence import EvidenceFinder
 from rag.filters import parse_filters
-from rag.plan import plan
+from rag.listing import lists_speakers
+from rag.plan import Search, plan
 from rag.prompt import clean_rewrite, heuristic_rewrite, lead_messages, rewrite_messages
 from rag.question import Analysis, analyse, language
 from rag.retrieve import Retriever
@@ -124,19 +125,33 @@ class Pipeline:
     ) -> tuple[tuple[Retrieval, ...], list[str]]:
         """One retrieval per party the question names as a speaker (or one for the question)."""
         searches, notes = plan(analysis, given, self.retriever)
-        out = tuple(
-            self.retriever.search(
-                s.query,
-                self.settings.retrieval.k,
-                s.filters,
-                given,
-                s.notes,
-                s.party.name if s.party else "",
-                whole=self._whole(analysis, s.filters),
-            )
-            for s in searches
-        )
+        out = tuple(self._meeting_read(analysis, self._run(analysis, s, given)) for s in searches)
         return out, notes
+
+    def _run(self, analysis: Analysis, s: Search, given: Filters, k: int = 0) -> Retrieval:
+        return self.retriever.search(
+            s.query,
+            k or self.settings.retrieval.k,
+            s.filters,
+            given,
+            s.notes,
+            s.party.name if s.party else "",
+            whole=self._whole(analysis, s.filters),
+        )
+
+    def _meeting_read(self, analysis: Analysis, r: Retrieval) -> Retrieval:
+        """ "Which delegations said X at the May 2020 videoconference": the meeting is the best
+        passage's, read whole; the k best passages of a month miss most of its speakers
+        (fresh2: Indonesia, Italy missing from lists of five)."""
+        flt = r.filters
+        if not (lists_speakers(analysis) and r.passages and flt.date_from) or flt.symbols:
+            return r
+        symbol = r.passages[0].statement.symbol
+        note = f"meeting: {symbol} (the best passage's; a list reads the meeting whole)"
+        s = Search(r.query, replace(flt, symbols=(symbol,)), None, (*r.notes, note))
+        # A meeting too long to read whole: more of its passages than one answer needs
+        whole = self._run(analysis, s, r.given, self.config.whole_chunks)
+        return replace(whole, party=r.party) if whole.passages else r
 
     def _whole(self, analysis: Analysis, filters: Filters) -> int:
         """How many chunks a search may read whole: a whole meeting when the question asks

@@ -159,6 +159,11 @@ class EvidenceSettings:
         description="Most sentences scored with the encoder per search (a whole meeting has "
         "thousands); those sharing most of the question's words are kept.",
     )
+    key_idf: float = Field(
+        default=6.0,
+        description="'Who raised X' / 'which delegations said X': a name of the question this "
+        "rare (idf; 'Sergewa' 7.5, 'UNAMI' 4.8, 'Council' 1.3) must be in every listed quote.",
+    )
     list_terms: float = Field(
         default=0.5,
         description="'Which delegations said X': a statement is listed when its best sentence "

@@ -68,6 +68,20 @@ def test_a_number_question_quotes_the_number(extractive):
     assert all(c.passage.statement.country.startswith("United States") for c in answer.citations())
 
 
+def test_a_list_question_reads_the_best_passages_meeting_and_lists_who_named_it(extractive):
+    answer = extractive.ask(
+        "Which delegations referred to the Madrid conference at the January 2020 Council debate "
+        "on the Middle East?"
+    )
+    (r,) = answer.retrievals
+    assert r.filters.symbols == ("S/PV.8706 (Resumption 1)",) and r.exhaustive
+    assert any(n.startswith("meeting: S/PV.8706") for n in r.notes)  # the banner says so
+    cited = {c.passage.statement.country for c in answer.citations()}
+    assert cited == {"Sudan", "United Arab Emirates", "Azerbaijan"}  # each that names Madrid
+    assert all("Madrid" in c.quote for c in answer.citations())
+    assert_citations_exact(answer)
+
+
 def test_a_party_that_did_not_speak_on_it_is_refused_under_its_filter(extractive):
     answer = extractive.ask("What did Kazakhstan say about the Grand Ethiopian Renaissance Dam?")
     assert answer.refused and answer.retrievals[0].filters.countries == ("Kazakhstan",)

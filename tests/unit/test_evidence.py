@@ -7,7 +7,7 @@ import pytest
 
 from index.types import Statement
 from rag.evidence import EvidenceFinder
-from rag.names import names_found
+from rag.names import holds_figures, names_found, question_figures
 from rag.question import analyse
 from rag.sentences import answer_type_feature, candidates
 from rag.settings_models import EvidenceSettings
@@ -149,3 +149,39 @@ def test_a_number_question_whose_quotes_hold_no_number_is_not_answered() -> None
     # other kinds need no figure; nothing chosen is never an answer
     b = analyse("What did France say about UN-Women?", ["France"])
     assert f.states(b, f.select(b, none)) and not f.states(b, [])
+
+
+@pytest.mark.parametrize(
+    "question, figures",
+    [
+        ("Which members cited the 370 incidents since January 2020 at the May 2020 VTC?", ["370"]),
+        ("Who credited the mechanism with freeing 155,000 children on 23 June 2020?", ["155,000"]),
+        # the G-5 Sahel, a symbol, a named resolution and a date are not figures
+        ("Who spoke of the G-5 Sahel and S/2016/239 when resolution 2272 was adopted?", []),
+        ("Which speakers said 2.5 billion and 3 per cent on March 11, 2016?", ["2.5", "3"]),
+    ],
+)
+def test_the_figures_a_question_quotes(question, figures) -> None:
+    assert question_figures(analyse(question)) == figures
+
+
+def test_holding_a_figure_means_as_a_number_of_its_own() -> None:
+    assert holds_figures("claimed 370 incidents", ["370"])
+    assert not holds_figures("1370 incidents and 370,000 people", ["370"])
+    assert holds_figures("over 155,000 children", ["155,000"])
+
+
+def test_who_raised_a_rare_name_lists_every_statement_that_names_it() -> None:
+    f = EvidenceFinder(bow, terms, lambda t: 9.0 if t == "sergewa" else 1.0, EvidenceSettings())
+    texts = {
+        "tn": ("We ask about the fate of MP Siham Sergewa and of the journalists.", "Tunisia"),
+        "do": ("We remain concerned about the disappearance of Ms. Sergewa in Benghazi.", "Peru"),
+        "za": ("We are concerned about disappearances in Libya and call for calm.", "Chad"),
+    }
+    ps = [passage(sid, t, c) for sid, (t, c) in texts.items()]
+    a = analyse("Who raised the case of the abducted MP Siham Sergewa at the briefing?")
+    chosen = f.select(a, f.rank(a, ps))
+    assert sorted(e.passage.statement_id for e in chosen) == ["do", "tn"]
+    # one statement naming her is the ordinary best answer, not a list
+    one = f.select(a, f.rank(a, ps[::2]))
+    assert [e.passage.statement_id for e in one][:1] == ["tn"]

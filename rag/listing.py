@@ -1,0 +1,86 @@
+"""Answers that are lists of speakers (pure): "which delegations said X", "who raised the case
+of Y": every statement that says it, each by its best sentence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from rag.answer_text import fold
+from rag.dates import MONTHS
+from rag.names import holds_figures, names_found, question_figures, question_names, uses_name
+from rag.question import Analysis
+from rag.settings_models import EvidenceSettings
+from rag.types import Evidence
+
+Rare = Callable[[str, list[str]], bool]
+
+_WHO_MANY = re.compile(
+    r"\b(?:delegations|speakers|members|participants|statements|countries|states|representatives)\b",
+    re.I,
+)
+
+
+def lists_speakers(analysis: Analysis) -> bool:
+    """ "Which delegations / speakers said …": the answer is a list of who spoke."""
+    asks = _WHO_MANY.search(analysis.question)
+    return analysis.answer_type == "list" and not analysis.speaking and bool(asks)
+
+
+def holders(analysis: Analysis, ranked: Sequence[Evidence], rare: Rare) -> list[Evidence]:
+    """Each statement's best sentence holding the question's figures and rare names ("370
+    incidents", "Sergewa"), best first; none when the question quotes neither."""
+    texts = list({e.passage.statement_id: e.passage.statement.text for e in ranked}.values())
+    names = [n for n in question_names(analysis) if rare(n, texts)]
+    figures = question_figures(analysis)
+    if not (names or figures):
+        return []
+    held: dict[str, Evidence] = {}
+    for e in ranked:
+        sid, text = e.passage.statement_id, e.quote
+        if sid in held or e.features["courtesy"] or not holds_figures(text, figures):
+            continue
+        if names_found(analysis, text, names) == 1.0:
+            held[sid] = e
+    return list(held.values())
+
+
+def rare_name(
+    name: str,
+    texts: list[str],
+    weight: Callable[[str], float],
+    terms: Callable[[str], list[str]],
+    key_idf: float,
+) -> bool:
+    """A name few passages of the index use ("Sergewa", not "Council"), or at most half of
+    the statements read (a small index's idf says little); never a month."""
+    if fold(name) in MONTHS:
+        return False
+    if max((weight(t) for t in terms(name)), default=0.0) >= key_idf:
+        return True
+    using = sum(uses_name(t, name) for t in texts)
+    return len(texts) >= 3 and 0 < using <= len(texts) / 2
+
+
+def listed(
+    analysis: Analysis, ranked: Sequence[Evidence], config: EvidenceSettings
+) -> list[Evidence]:
+    """ "Which delegations said X": the best sentence of each statement that says X (it
+    holds the names the question uses, or enough of its words), best first."""
+    names = names_found(analysis, "") < 1.0  # the question uses names at all
+    key = "sentence_names" if names else "sentence_terms"
+    best: list[Evidence] = []  # each statement's best sentence, best first
+    seen: set[str] = set()
+    for e in ranked:
+        sid = e.passage.statement_id
+        if sid not in seen and not e.features["courtesy"]:
+            seen.add(sid)
+            best.append(e)
+    chosen = [e for e in best if e.features[key] >= config.list_terms]
+    if len(chosen) < 3:
+        # Paraphrased ("no automaticity" for "no automatic trigger"): a list still needs
+        # several speakers, so the statements whose best sentence is nearly as good count.
+        top = best[0].score if best else 0.0
+        near = [e for e in best if e not in chosen and e.score >= top - config.margin]
+        chosen = sorted(chosen + near, key=lambda e: -e.score)
+    return (chosen or list(ranked[:1]))[: config.list_size]
