@@ -170,8 +170,8 @@ class EvidenceFinder:
                 chosen.append(quote)
         return chosen
 
-    def _rare(self, name: str, texts: list[str]) -> bool:
-        return rare_name(name, texts, self.weight, self.terms, self.config.key_idf)
+    def _rare(self, name: str, folded: list[str]) -> bool:
+        return rare_name(name, folded, self.weight, self.terms, self.config.key_idf)
 
     def _extended(self, e: Evidence, analysis: Analysis) -> Evidence:
         """The sentence with the next one added when only the next holds what is asked

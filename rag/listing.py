@@ -30,8 +30,9 @@ def lists_speakers(analysis: Analysis) -> bool:
 def holders(analysis: Analysis, ranked: Sequence[Evidence], rare: Rare) -> list[Evidence]:
     """Each statement's best sentence holding the question's figures and rare names ("370
     incidents", "Sergewa"), best first; none when the question quotes neither."""
-    texts = list({e.passage.statement_id: e.passage.statement.text for e in ranked}.values())
-    names = [n for n in question_names(analysis) if rare(n, texts)]
+    texts = {e.passage.statement_id: e.passage.statement.text for e in ranked}.values()
+    folded = [fold(t) for t in texts]  # once: each name is looked for in every statement
+    names = [n for n in question_names(analysis) if rare(n, folded)]
     figures = question_figures(analysis)
     if not (names or figures):
         return []
@@ -47,19 +48,20 @@ def holders(analysis: Analysis, ranked: Sequence[Evidence], rare: Rare) -> list[
 
 def rare_name(
     name: str,
-    texts: list[str],
+    folded: list[str],
     weight: Callable[[str], float],
     terms: Callable[[str], list[str]],
     key_idf: float,
 ) -> bool:
     """A name few passages of the index use ("Sergewa", not "Council"), or at most half of
-    the statements read (a small index's idf says little); never a month."""
+    the statements read (`folded`: their texts, folded; a small index's idf says little);
+    never a month."""
     if fold(name) in MONTHS:
         return False
     if max((weight(t) for t in terms(name)), default=0.0) >= key_idf:
         return True
-    using = sum(uses_name(t, name) for t in texts)
-    return len(texts) >= 3 and 0 < using <= len(texts) / 2
+    using = sum(uses_name(t, name) for t in folded)
+    return len(folded) >= 3 and 0 < using <= len(folded) / 2
 
 
 def listed(

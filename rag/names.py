@@ -86,9 +86,9 @@ def holds_figures(text: str, figures: list[str]) -> bool:
     return all(re.search(rf"(?<![\d,.]){re.escape(f)}(?![\d]|[.,]\d)", text) for f in figures)
 
 
-def uses_name(text: str, name: str) -> bool:
-    """The name as a word of the text, spelt as the question spells it (accents folded)."""
-    return bool(re.search(rf"(?<![\w-]){re.escape(fold(name))}(?![\w])", fold(text)))
+def uses_name(folded: str, name: str) -> bool:
+    """The name as a word of a folded text (`fold`), spelt as the question spells it."""
+    return bool(re.search(rf"(?<![\w-]){re.escape(fold(name))}(?![\w])", folded))
 
 
 def _as_country(name: str, low: str) -> bool:

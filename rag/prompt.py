@@ -31,8 +31,8 @@ LEAD_INSTRUCTIONS = (
 )
 # Quotes given to the model: the first of each party, at most two. Prefill runs at ~31 tokens/s
 # on 2 cores, so every quote costs ~2.5 s before the first token: a second quote of the same
-# party took the answer's median from 6.5 s to 9.5 s (12 dev questions, same run) for one lead
-# kept in 11 either way; the body of the answer shows every quote anyway.
+# party took the answer's median from 6.5 s to 9.5 s (12 dev questions, same session) for 6
+# leads kept of 11 instead of 5; the body of the answer shows every quote anyway.
 LEAD_QUOTES = 2
 LEAD_QUOTE_CHARS = 240  # longer quotes are cut (the citation still opens the whole quote)
 _TAG = re.compile(r"</?(?:passage|quote)\b[^>]*>", re.I)
