@@ -17,8 +17,20 @@ ROOT = Path(__file__).resolve().parents[2]
 EVAL_DIR = ROOT / "data" / "eval"
 GOLD_FILES = ("dev.jsonl", "test.jsonl", "fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl")
 # per-file thresholds: minimum number of questions, minimum questions per type (seed aside)
-MIN_QUESTIONS = {"dev.jsonl": 80, "test.jsonl": 40, "fresh.jsonl": 60, "fresh2.jsonl": 60, "fresh3.jsonl": 60}
-MIN_PER_TYPE = {"dev.jsonl": 8, "test.jsonl": 5, "fresh.jsonl": 4, "fresh2.jsonl": 4, "fresh3.jsonl": 3}
+MIN_QUESTIONS = {
+    "dev.jsonl": 80,
+    "test.jsonl": 40,
+    "fresh.jsonl": 60,
+    "fresh2.jsonl": 60,
+    "fresh3.jsonl": 60,
+}
+MIN_PER_TYPE = {
+    "dev.jsonl": 8,
+    "test.jsonl": 5,
+    "fresh.jsonl": 4,
+    "fresh2.jsonl": 4,
+    "fresh3.jsonl": 3,
+}
 CORPUS_DIR = ROOT / "data" / "corpus"
 SEED_ID = "UNSC_2016_SPV.7606_Kazakhstan"
 
