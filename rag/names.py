@@ -31,7 +31,14 @@ _SUFFIX = re.compile(r"(?:['’]s|-(?:led|backed|sponsored|brokered|based|owned|
 def question_names(analysis: Analysis) -> list[str]:
     """The names the question uses ("Tigray", "Nord Stream", "AUKUS"), without the parties it
     names (filters, not names to find)."""
-    parties = {fold(w) for p in analysis.parties for w in p.mention.split()}
+    # A country named as the topic ("displaced in Somalia") stays a name to find: a statement
+    # that never names it is about something else (fresh3: Japan's peacebuilding remarks)
+    parties = {
+        fold(w)
+        for p in analysis.parties
+        if p.speaking or p.kind != "delegation"
+        for w in p.mention.split()
+    }
     body = analysis.question.split(" ", 1)[-1]  # its first word is capitalised anyway
     names = [_SUFFIX.sub("", n) for n in dict.fromkeys(names_in(body))]
     countries = {p.country for p in analysis.parties}
@@ -52,12 +59,33 @@ def names_found(analysis: Analysis, context: str, names: list[str] | None = None
     low = fold(context)
     words = set(re.findall(r"[\w'-]+", low))
     words |= {part for w in words if "-" in w for part in w.split("-")}  # "COVID" in "COVID-19"
-    found = [
-        n
-        for n in names
-        if fold(n) in words or get_close_matches(fold(n), words, 1, 0.85) or _as_country(n, low)
-    ]
+    found = [n for n in names if _found(n, low, words)]
     return len(found) / len(names)
+
+
+def _found(name: str, low: str, words: set[str]) -> bool:
+    """One name in a folded context: as a word, misspelt a little, as its parts ("Arria-formula"
+    in "Arria Formula"), as the initials it stands for ("IDPs"), or as a country's spelling."""
+    folded = fold(name)
+    if folded in words or get_close_matches(folded, words, 1, 0.85):
+        return True
+    parts = [w for w in re.split(r"[-\s]+", folded) if len(w) > 2]
+    if len(parts) > 1 and all(w in words for w in parts):
+        return True
+    return _initials(name, low) or _as_country(name, low)
+
+
+_ACRONYM = re.compile(r"([A-Z]{2,6})s?")
+
+
+def _initials(name: str, low: str) -> bool:
+    """ "IDPs" stands for "internally displaced persons": the initials of words in a row."""
+    m = _ACRONYM.fullmatch(name)
+    if not m:
+        return False
+    letters = m.group(1).lower()
+    initials = "".join(w[0] for w in re.findall(r"[a-z]+", low))
+    return letters in initials and bool(re.search(r"\b" + r"\w*\W+".join(letters) + r"\w*", low))
 
 
 # A figure of the question: "370", "155,000", "2.5" (years, days of dates and symbols are not)

@@ -28,6 +28,14 @@ class Party:
 
 
 AUX = r"(?:did|does|do|has|have|had|would|will|was|were|is|are)"
+# "according to", "as recounted by": what follows is the one who spoke (rag.question too)
+SOURCE = r"according\s+to|as\s+(?:recounted|told|described|reported|stated|noted|said|recalled|put|explained|related)\s+by"
+_SPEECH_VERBS = (
+    "said|says|told|argued|stated|warned|claimed|welcomed|called|urged|noted|recalled|described|"
+    "reported|announced|proposed|pledged|condemned|highlighted|stressed|emphasi[sz]ed|recounted|"
+    "cited|mentioned|expressed|cautioned|insisted|accused|blamed|praised|critici[sz]ed|suggested|"
+    "regretted|denounced|rejected|raised"
+)
 _SPEECH_NOUNS = (
     "position|view|views|statement|statements|stance|argument|arguments|remarks|proposal|"
     "response|reply|reaction|explanation|representative|delegation|ambassador|minister|envoy|"
@@ -42,6 +50,12 @@ _DEMONYM_NOUNS = (  # plurals too: "the British and the American delegations"
 # "the government in Kampala", "the authorities in Kyiv": a capital that speaks
 _SEAT = re.compile(r"\b(?:government|authorities|leadership|officials)\s+in$")
 _PREPOSITION = r"\b(?:by|about|of|on|against|with|to|for|from|in|at|towards|regarding)$"
+# How the records name the Secretary-General as a speaker: the title, or the name alone
+# (S/2020/346 files António Guterres under "Antonio Guterres"; "Mr. Guterres" of Timor-Leste is
+# someone else). A filter matches any of them.
+SECRETARY_GENERAL_SPEAKERS = (
+    "Secretary-General", "Antonio Guterres", "António Guterres", "Ban Ki-moon", "Kofi Annan",
+)  # fmt: skip
 _NOT_PARTIES = frozenset({"un", "united nations"})  # "UN missions": the topic, not a speaker
 _ROLE_RULES: tuple[tuple[re.Pattern[str], dict[str, str]], ...] = (
     (
@@ -94,7 +108,18 @@ def _table(known: tuple[str, ...]) -> dict[str, str]:
         for low in [" ".join(name.lower().split()).removeprefix("the "), *spellings_of(name)]:
             if low and low not in _NOT_PARTIES and len(low) > 2:
                 table.setdefault(low, display_name(name))
+        if acronym := _acronym(name):  # "SIPRI", "ICRC": how questions name organisations
+            table.setdefault(acronym, display_name(name))
     return table
+
+
+def _acronym(name: str) -> str:
+    """The initials of a long name ("Stockholm International Peace Research Institute" →
+    "sipri"); four letters at least, so that no common word ("car") becomes a party."""
+    words = [
+        w for w in re.findall(r"[A-Za-z]+", name) if w.lower() not in ("of", "the", "and", "for")
+    ]
+    return "".join(w[0] for w in words).lower() if len(words) >= 4 else ""
 
 
 def _mentions(text: str, table: dict[str, str]) -> list[tuple[int, int, str, bool]]:
@@ -118,17 +143,23 @@ def _speaking(text: str, start: int, end: int, demonym: bool) -> bool:
         after_ok = re.match(rf"\s+(?:{_DEMONYM_NOUNS})\b", after)
         before = before.removesuffix(" the")
         return bool(after_ok) and (
-            before.endswith("according to") or not re.search(_PREPOSITION, before)
+            re.search(rf"(?:{SOURCE})$", before) or not re.search(_PREPOSITION, before)
         )
     if re.match(rf"'s?(?:\s+(?:own\s+)?(?:{_SPEECH_NOUNS})\b|\s*[?.,]|\s*$)", after):
         return True
-    if re.search(rf"(?:\b{AUX}|according\s+to|(?:statements?|remarks|speech|words)\s+by)"
+    if re.search(r"\b(?:was|were|is|are)\s+the$", before):
+        return False  # "when was the Guinea-Bissau election": a modifier, not a speaker
+    if re.search(rf"(?:\b{AUX}|{SOURCE}|(?:statements?|remarks|speech|words)\s+by)"
                  r"(?:\s+the)?$", before):  # fmt: skip
+        return True
+    if re.search(r"\b(?:that|which|whom|what|how|as|when|whether)$", before) and re.match(
+        rf"\s+(?:{_SPEECH_VERBS})\b", after
+    ):  # "the election that Viet Nam welcomed"
         return True
     if re.search(rf"(?<!special )\b(?:{_SPEECH_NOUNS})\s+of(?:\s+the)?$", before):
         return True
     starts = not before or before.endswith((",", ";", ":"))
-    return starts and bool(re.match(r"\s+(?:said|says|told|argued|stated|warned|claimed)\b", after))
+    return starts and bool(re.match(rf"\s+(?:{_SPEECH_VERBS})\b", after))
 
 
 def _capitals(text: str, taken: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str]]:

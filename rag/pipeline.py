@@ -19,7 +19,7 @@ from rag.filters import parse_filters
 from rag.listing import lists_speakers
 from rag.plan import Search, plan
 from rag.prompt import clean_rewrite, heuristic_rewrite, lead_messages, rewrite_messages
-from rag.question import Analysis, analyse, language
+from rag.question import Analysis, analyse, language, narrowed
 from rag.retrieve import Retriever
 from rag.settings import Settings
 from rag.types import Answer, AnswerSentence, Citation, Evidence, Passage, Retrieval
@@ -167,10 +167,12 @@ class Pipeline:
         chosen: list[Evidence] = []
         notes = list(notes)
         for r in retrievals:
-            ranked = self.evidence.rank(analysis, r.passages, r.party, r.exhaustive)
+            # A comparison's party is judged on its own question: the other's names are not its
+            own = narrowed(analysis, r.query) if analysis.comparison and r.party else analysis
+            ranked = self.evidence.rank(own, r.passages, r.party, r.exhaustive)
             answers = self.evidence.answers(ranked, r.exhaustive)
-            picked = self.evidence.select(analysis, ranked) if answers else []
-            if self.evidence.states(analysis, picked):
+            picked = self.evidence.select(own, ranked) if answers else []
+            if self.evidence.states(own, picked):
                 chosen += picked
             elif r.party:
                 notes.append(f"No statement by {r.party} on this is in the index.")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from index.types import Filters
+from rag.parties import SECRETARY_GENERAL_SPEAKERS
 from rag.question import Analysis, Party
 
 
@@ -156,6 +157,8 @@ def _filterable(p: Party, given: Filters) -> bool:
 def _with_party(flt: Filters, p: Party) -> Filters:
     if p.participant_type:
         return replace(flt, participant_types=(p.participant_type,))
+    if p.speaker == "Secretary-General":
+        return replace(flt, speakers=SECRETARY_GENERAL_SPEAKERS)
     if p.speaker:
         return replace(flt, speakers=(p.speaker,))
     return replace(flt, countries=(p.country,))
@@ -165,10 +168,37 @@ def _field(p: Party) -> str:
     return "speaker" if p.speaker or p.participant_type else "country"
 
 
+# "…, and how many did Indonesia say…": where a comparison's second question starts
+_CLAUSE = re.compile(
+    r",?\s+and\s+(?=(?:how|what|which|where|when|who|whom|whether|did|does|do|was|were|is|in\s+"
+    r"which|in\s+what|on\s+what|by\s+how)\b)|;\s*",
+    re.I,
+)
+# "At the May 2020 Venezuela videoconference, where did France …": the setting, shared by all
+_SETTING = re.compile(r"^(?:at|in|during|on|for)\b[^,?]{3,},\s*", re.I)
+
+
 def _own_query(analysis: Analysis, party: Party) -> str:
-    """The question with the other parties' names taken out ("France and Germany" → "France")."""
-    text = analysis.question
-    for other in analysis.speaking:
-        if other is not party:
-            text = re.sub(rf"(?:,\s*|\s+and\s+|\s+or\s+)?\b{re.escape(other.mention)}\b", "", text)
+    """The party's own question: the clauses that ask about another party taken out (their
+    names, figures and answer type are not this party's), else the other names alone
+    ("France and Germany" → "France")."""
+    text, others = analysis.question, [p for p in analysis.speaking if p is not party]
+    clauses = _CLAUSE.split(text)
+    if len(clauses) > 1 and any(_names(c, party) for c in clauses):
+        setting = _SETTING.match(clauses[0])
+        kept = [c for c in clauses if _names(c, party) or not any(_names(c, o) for o in others)]
+        if setting and kept[0] is not clauses[0]:
+            kept = [setting.group(0), *kept]
+        return " ".join(" ".join(kept).split())
+    for other in others:  # "France and Germany", "Germany and France": the joiner goes too
+        name = re.escape(other.mention)
+        text = re.sub(
+            rf"\b{name}(?:\s*,\s*|\s+and\s+|\s+or\s+)(?=\w)|(?:,\s*|\s+and\s+|\s+or\s+)?\b{name}\b",
+            "",
+            text,
+        )
     return " ".join(text.split())
+
+
+def _names(clause: str, party: Party) -> bool:
+    return bool(re.search(rf"(?<![\w-]){re.escape(party.mention)}(?![\w-])", clause, re.I))

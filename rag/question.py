@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from index.countries import country_key
 from rag.dates import date_kind, named_dates
 from rag.filters import named_symbols
-from rag.parties import AUX, Party, delegations, roles, unknown_parties
+from rag.parties import AUX, SOURCE, Party, delegations, roles, unknown_parties
 
 ANSWER_TYPES = ("who", "number", "date", "place", "list", "yesno", "position")
 
@@ -179,6 +179,20 @@ def analyse(question: str, known: Iterable[str] = ()) -> Analysis:
     )
 
 
+def narrowed(analysis: Analysis, question: str) -> Analysis:
+    """The analysis for one party's own question of a comparison (rag.plan): its words, and
+    its own answer type when its words tell one ("how many … did Indonesia say")."""
+    question = " ".join(question.split())
+    if question == analysis.question:
+        return analysis
+    kind = answer_type(question)
+    return replace(
+        analysis,
+        question=question,
+        answer_type=analysis.answer_type if kind == "position" else kind,
+    )
+
+
 _RESOLUTION = re.compile(r"\bresolutions?\s+(\d{3,4})\b", re.I)
 
 
@@ -187,14 +201,17 @@ def named_resolutions(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_RESOLUTION.findall(text)))
 
 
-_ACCORDING = re.compile(r"\baccording\s+to(?:\s+the)?\s*$", re.I)
+_ACCORDING = re.compile(rf"\b(?:{SOURCE})(?:\s+the)?\s*$", re.I)
 _JOIN = re.compile(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?", re.I)
 
 
 def _positions(text: str, parties: list[Party]) -> dict[str, int]:
     """Where each party's mention starts in the question (-1: not found as written)."""
-    low = text.lower()
-    return {p.mention: low.find(p.mention.lower()) for p in parties}
+    out = {}
+    for p in parties:  # as a word: "US" is also in "Russia"
+        m = re.search(rf"(?<![\w-]){re.escape(p.mention)}(?![\w-])", text, re.I)
+        out[p.mention] = m.start() if m else -1
+    return out
 
 
 def _sourced(text: str, parties: list[Party]) -> list[Party]:
@@ -209,7 +226,8 @@ def _sourced(text: str, parties: list[Party]) -> list[Party]:
     keep = {p.mention for p in sources}
     keep |= {p.mention for p in parties if at[p.mention] > end and _JOIN.fullmatch(
         text[end : at[p.mention]])}  # fmt: skip
-    return [p if p.mention in keep or not p.speaking else _as_mention(p) for p in parties]
+    out = [p if p.mention in keep or not p.speaking else _as_mention(p) for p in parties]
+    return [replace(p, speaking=True) if p.mention in keep else p for p in out]
 
 
 def _joined(text: str, parties: list[Party]) -> list[Party]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
+
 from index.types import Filters
 from rag.plan import plan
 from rag.question import analyse
 
-KNOWN = ["France", "Germany", "Brazil"]
+KNOWN = ["France", "Germany", "Brazil", "Russian Federation", "Indonesia"]
 
 
 @dataclass
@@ -117,3 +119,38 @@ def test_parties_without_statements_get_notes_and_comparisons_one_search_each():
     assert "Germany" not in searches[0].query and "France" not in searches[1].query
     _, notes = plan(analyse("What did Freedonia say?", KNOWN), Filters(), Index())
     assert notes == ["No statement by Freedonia is in the index."]
+
+
+@pytest.mark.parametrize(
+    "question, own",
+    [
+        # a comparison of two questions: each party gets its own, with the shared setting
+        ("At the May 2020 videoconference, where did France say the conference was held, and in "
+         "which country did Russia recall a 1973 coup?",
+         ["At the May 2020 videoconference, where did France say the conference was held",
+          "At the May 2020 videoconference, in which country did Russia recall a 1973 coup?"]),
+        # one question about both: the other's name and its joiner go
+        ("What did France and Germany say about Mali?",
+         ["What did France say about Mali?", "What did Germany say about Mali?"]),
+        ("What did Germany and France say about Mali?",
+         ["What did Germany say about Mali?", "What did France say about Mali?"]),
+    ],
+)  # fmt: skip
+def test_each_party_of_a_comparison_is_searched_with_its_own_question(question, own):
+    searches, _ = plan(analyse(question, KNOWN), Filters(), Everything())
+    assert [s.query for s in searches] == own
+
+
+class Everything:
+    """An index that holds whatever is asked for."""
+
+    def holds(self, f: Filters) -> bool:
+        return True
+
+
+def test_the_secretary_general_is_found_by_name_too():
+    searches, _ = plan(
+        analyse("What did the Secretary-General say?", KNOWN), Filters(), Everything()
+    )
+    assert "Antonio Guterres" in searches[0].filters.speakers
+    assert "Guterres" not in searches[0].filters.speakers  # Timor-Leste had a Mr. Guterres

@@ -10,7 +10,9 @@ from rag.question import analyse, answer_type, language, named_dates
 
 KNOWN = ["France", "Germany", "Russian Federation", "United States of America",
          "United Kingdom of Great Britain and Northern Ireland", "Niger", "Kazakhstan", "Egypt",
-         "Ethiopia", "China", "Yemen", "UN", "Lithuania", "Libya", "Mali", "South Africa"]  # fmt: skip
+         "Ethiopia", "China", "Yemen", "UN", "Lithuania", "Libya", "Mali", "South Africa", "Malta",
+         "Viet Nam", "Guinea-Bissau", "Indonesia",
+         "Stockholm International Peace Research Institute"]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -96,6 +98,19 @@ def parties(question: str) -> list[tuple[str, bool, str]]:
         ("According to France and Germany, what did the Secretary-General propose?",
          [("the Secretary-General", False, "role"), ("France", True, "delegation"),
           ("Germany", True, "delegation")]),
+        # "as recounted by X" is "according to X"; "US" is a word, not the "us" of "Russia"
+        ("On what date did Russia hold the meeting, as recounted by the US ambassador?",
+         [("Russian Federation", False, "delegation"), ("United States", True, "delegation")]),
+        # adjectives of every member state, not only the big ones
+        ("How many cases did the Maltese delegation say the UN verified?",
+         [("Malta", True, "delegation")]),
+        # "was the X election" is a modifier; "that X welcomed" names who spoke
+        ("When was the Guinea-Bissau presidential election that Viet Nam welcomed?",
+         [("Guinea-Bissau", False, "delegation"), ("Viet Nam", True, "delegation")]),
+        # an organisation by its initials
+        ("Which year did the SIPRI briefer recall, and how many did Indonesia say left?",
+         [("Stockholm International Peace Research Institute", True, "delegation"),
+          ("Indonesia", True, "delegation")]),
     ],
 )  # fmt: skip
 def test_parties_named_as_speakers_or_as_topics(question, expected):
