@@ -15,7 +15,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 EVAL_DIR = ROOT / "data" / "eval"
-GOLD_FILES = ("dev.jsonl", "test.jsonl", "fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl")
+GOLD_FILES = (
+    "dev.jsonl",
+    "test.jsonl",
+    "fresh.jsonl",
+    "fresh2.jsonl",
+    "fresh3.jsonl",
+    "fresh4.jsonl",
+)
 # per-file thresholds: minimum number of questions, minimum questions per type (seed aside)
 MIN_QUESTIONS = {
     "dev.jsonl": 80,
@@ -23,6 +30,7 @@ MIN_QUESTIONS = {
     "fresh.jsonl": 60,
     "fresh2.jsonl": 60,
     "fresh3.jsonl": 60,
+    "fresh4.jsonl": 60,
 }
 MIN_PER_TYPE = {
     "dev.jsonl": 8,
@@ -30,6 +38,7 @@ MIN_PER_TYPE = {
     "fresh.jsonl": 4,
     "fresh2.jsonl": 4,
     "fresh3.jsonl": 3,
+    "fresh4.jsonl": 3,
 }
 CORPUS_DIR = ROOT / "data" / "corpus"
 SEED_ID = "UNSC_2016_SPV.7606_Kazakhstan"
