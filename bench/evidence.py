@@ -126,7 +126,8 @@ def main() -> None:
               f"passage {w.passage_terms} type {w.answer_type}")  # fmt: skip
     for per, margin, lst in itertools.product((1, 2, 3), (0.05, 0.1, 0.15, 0.25), (4, 6, 8)):
         cfg = replace(pipe.evidence.config, per_party=per, margin=margin, list_size=lst)
-        finder = EvidenceFinder(pipe.evidence.embed, pipe.evidence.terms, pipe.evidence.weight, cfg)
+        ev = pipe.evidence
+        finder = EvidenceFinder(ev.embed, ev.terms, ev.weight, cfg, ev.spell)
         m = evaluate(rows, finder, base)
         print(
             f"per_party {per} margin {margin} list {lst}: {m['accuracy']:.3f} wrong {m['wrong']:.3f}"

@@ -96,7 +96,9 @@ def assemble_pipeline(
 def make_evidence(s: Settings, retriever: Retriever) -> EvidenceFinder:
     """Sentence-level evidence over the retriever's embedder and BM25 terms."""
     bm25 = retriever.index.bm25
-    return EvidenceFinder(retriever.embedder.embed, bm25.terms, bm25.idf, s.answer.evidence)
+    return EvidenceFinder(
+        retriever.embedder.embed, bm25.terms, bm25.idf, s.answer.evidence, spell=bm25.spelled
+    )
 
 
 def make_rewriter(s: Settings, backend: Backend) -> Backend | None:

@@ -16,7 +16,7 @@ import numpy as np
 
 from index.chunk import normalise
 from rag.listing import holders, listed, lists_speakers, rare_name
-from rag.names import names_found, names_resolution
+from rag.names import mentions_found, names_found, names_resolution
 from rag.question import Analysis, same_delegation
 from rag.relevance import GENERIC, about, specific_terms
 from rag.sentences import (
@@ -35,18 +35,36 @@ Terms = Callable[[str], list[str]]
 Weight = Callable[[str], float]
 
 
-_GAINS = ("similarity", "sentence_terms", "passage_terms", "answer_type", "mention", "resolution")
+_GAINS = (
+    "similarity",
+    "sentence_terms",
+    "passage_terms",
+    "answer_type",
+    "mention",
+    "resolution",
+    "sentence_resolution",
+)
 
 
 class EvidenceFinder:
     """Scores every sentence of the retrieved passages and keeps the best per party."""
 
     def __init__(
-        self, embed: EmbedFn, terms: Terms, weight: Weight, config: EvidenceSettings | None = None
+        self,
+        embed: EmbedFn,
+        terms: Terms,
+        weight: Weight,
+        config: EvidenceSettings | None = None,
+        spell: Callable[[str], str] | None = None,
     ) -> None:
         self.embed, self.terms, self.weight = embed, terms, weight
         self.config = config or EvidenceSettings()
+        self.spell = spell or (lambda t: t)  # a misspelt question term → the corpus's spelling
         self._generic = set(terms(GENERIC))
+
+    def with_embed(self, embed: EmbedFn) -> EvidenceFinder:
+        """The same finder over another embedder (a cached one: positions, timelines)."""
+        return EvidenceFinder(embed, self.terms, self.weight, self.config, self.spell)
 
     def rank(
         self,
@@ -58,7 +76,9 @@ class EvidenceFinder:
         """Every candidate sentence as evidence, best first (`whole`: the passages are all of
         the few statements the filters allow, so their words all count for coverage)."""
         question = analysis.question
-        wanted = specific_terms(question, self.terms, self._generic)
+        wanted = list(
+            dict.fromkeys(map(self.spell, specific_terms(question, self.terms, self._generic)))
+        )
         cands = self._shortlist(candidates(passages), wanted)
         if not cands:
             return []
@@ -71,7 +91,7 @@ class EvidenceFinder:
         top = passages if whole else passages[: self.config.top_passages]
         context = " ".join(about(p) for p in top)
         retrieved = self._coverage(wanted, context, typos=True)
-        named = names_found(analysis, context)
+        named, topic = names_found(analysis, context), mentions_found(analysis, context)
         by_passage, by_statement = self._per_passage(analysis, wanted, cands)
         w = self.config.weights
         # A country the question names as a topic marks its speaker only when nobody is asked
@@ -87,6 +107,7 @@ class EvidenceFinder:
                 "answer_type": answer_type_feature(analysis.answer_type, text, question),
                 "mention": float(boost and _mentioned(c.passage, analysis)),
                 "resolution": by_statement[c.passage.statement_id],
+                "sentence_resolution": float(any(n in have for n in analysis.resolutions)),
                 "courtesy": float(bool(COURTESY.search(text))),
                 "fragment": float(not ENDS.search(text)),
                 "sentence_names": names_found(analysis, text) if many else 0.0,
@@ -95,6 +116,7 @@ class EvidenceFinder:
             score = sum(getattr(w, k) * f[k] for k in _GAINS)
             score -= w.courtesy * f["courtesy"] + w.fragment * f["fragment"] + w.rank * f["rank"]
             f["retrieved_terms"], f["retrieved_names"] = retrieved, named
+            f["retrieved_topic"] = topic
             scored.append(Evidence(c.passage, c.start, c.end, round(score, 6), party, f))
         return sorted(scored, key=lambda e: -e.score)
 
@@ -133,6 +155,8 @@ class EvidenceFinder:
             return False
         best, c = ranked[0].features, self.config
         if best["similarity"] < c.min_similarity or best["retrieved_names"] < c.min_names:
+            return False
+        if best["retrieved_topic"] < c.min_topic:
             return False
         if whole and best["similarity"] >= c.trusted_similarity:
             return True

@@ -31,14 +31,7 @@ _SUFFIX = re.compile(r"(?:['’]s|-(?:led|backed|sponsored|brokered|based|owned|
 def question_names(analysis: Analysis) -> list[str]:
     """The names the question uses ("Tigray", "Nord Stream", "AUKUS"), without the parties it
     names (filters, not names to find)."""
-    # A country named as the topic ("displaced in Somalia") stays a name to find: a statement
-    # that never names it is about something else (fresh3: Japan's peacebuilding remarks)
-    parties = {
-        fold(w)
-        for p in analysis.parties
-        if p.speaking or p.kind != "delegation"
-        for w in p.mention.split()
-    }
+    parties = {fold(w) for p in analysis.parties for w in p.mention.split()}
     body = analysis.question.split(" ", 1)[-1]  # its first word is capitalised anyway
     names = [_SUFFIX.sub("", n) for n in dict.fromkeys(names_in(body))]
     countries = {p.country for p in analysis.parties}
@@ -61,6 +54,14 @@ def names_found(analysis: Analysis, context: str, names: list[str] | None = None
     words |= {part for w in words if "-" in w for part in w.split("-")}  # "COVID" in "COVID-19"
     found = [n for n in names if _found(n, low, words)]
     return len(found) / len(names)
+
+
+def mentions_found(analysis: Analysis, context: str) -> float:
+    """Share of the countries the question names as its topic ("displaced in Somalia") found in
+    the context; 1 when it names none. A statement that never names them is about something
+    else (fresh3: Japan's peacebuilding remarks for a question on Somalia)."""
+    named = [p.mention for p in analysis.parties if not p.speaking and p.kind == "delegation"]
+    return names_found(analysis, context, named) if named else 1.0
 
 
 def _found(name: str, low: str, words: set[str]) -> bool:

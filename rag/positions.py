@@ -89,7 +89,7 @@ class PositionFinder:
             if isinstance(evidence.embed, CachedEmbed)
             else CachedEmbed(evidence.embed)
         )
-        self.evidence = EvidenceFinder(embed, evidence.terms, evidence.weight, evidence.config)
+        self.evidence = evidence.with_embed(embed)
         self.config = config or PositionsConfig()
         self._known: list[str] | None = None
 

@@ -91,6 +91,11 @@ class EvidenceWeights:
     resolution: float = Field(
         default=0.2, description="Its statement names the resolution the question names."
     )
+    sentence_resolution: float = Field(
+        default=0.2,
+        description="The sentence itself names it: 'how did Albania characterize resolution "
+        "2170' is answered where 2170 is.",
+    )
     rank: float = Field(
         default=0.01,
         description="Per retrieval rank: fusion still knows things the embedder misses.",
@@ -143,6 +148,11 @@ class EvidenceSettings:
         default=0.5,
         description="Share of the names a question uses (Tigray, Nord Stream) that the "
         "evidence passages must contain, else nothing answers.",
+    )
+    min_topic: float = Field(
+        default=0.5,
+        description="Share of the countries a question names as its topic ('displaced in "
+        "Somalia') that the evidence passages must name, else nothing answers.",
     )
     min_coverage_whole: float = Field(
         default=0.4, description="`min_coverage` when a filter left few statements, read whole."

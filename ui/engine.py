@@ -80,9 +80,7 @@ class Engine:
         with self._lock:
             if self._evidence is None:
                 ev = make_evidence(self.settings, retriever)
-                self._evidence = EvidenceFinder(
-                    CachedEmbed(ev.embed), ev.terms, ev.weight, ev.config
-                )
+                self._evidence = ev.with_embed(CachedEmbed(ev.embed))
             evidence = self._evidence
         return PositionFinder(retriever, evidence, self.backend(backend) if backend else None)
 
