@@ -17,7 +17,7 @@ import numpy as np
 from index.chunk import normalise
 from rag.listing import holders, listed, lists_speakers, rare_name
 from rag.names import mentions_found, names_found, names_resolution
-from rag.question import Analysis, same_delegation
+from rag.question import Analysis, asked_resolutions, same_delegation
 from rag.relevance import GENERIC, about, specific_terms
 from rag.sentences import (
     COURTESY,
@@ -98,6 +98,7 @@ class EvidenceFinder:
         # about: "which delegation warned about the tanker off Yemen" is rarely Yemen.
         boost = not analysis.speaking and analysis.answer_type not in ("who", "list")
         many = lists_speakers(analysis)
+        asked = asked_resolutions(analysis)
         scored = []
         for c, text, have, sim in zip(cands, texts, words, sims, strict=True):
             f = {
@@ -107,7 +108,7 @@ class EvidenceFinder:
                 "answer_type": answer_type_feature(analysis.answer_type, text, question),
                 "mention": float(boost and _mentioned(c.passage, analysis)),
                 "resolution": by_statement[c.passage.statement_id],
-                "sentence_resolution": float(any(n in have for n in analysis.resolutions)),
+                "sentence_resolution": float(any(n in have for n in asked)),
                 "courtesy": float(bool(COURTESY.search(text))),
                 "fragment": float(not ENDS.search(text)),
                 "sentence_names": names_found(analysis, text) if many else 0.0,

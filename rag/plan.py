@@ -10,7 +10,7 @@ from typing import Protocol
 
 from index.types import Filters
 from rag.parties import SECRETARY_GENERAL_SPEAKERS
-from rag.question import Analysis, Party
+from rag.question import SETTING, Analysis, Party
 
 
 class Holds(Protocol):
@@ -174,8 +174,6 @@ _CLAUSE = re.compile(
     r"which|in\s+what|on\s+what|by\s+how)\b)|;\s*",
     re.I,
 )
-# "At the May 2020 Venezuela videoconference, where did France …": the setting, shared by all
-_SETTING = re.compile(r"^(?:at|in|during|on|for)\b[^,?]{3,},\s*", re.I)
 
 
 def _own_query(analysis: Analysis, party: Party) -> str:
@@ -185,7 +183,7 @@ def _own_query(analysis: Analysis, party: Party) -> str:
     text, others = analysis.question, [p for p in analysis.speaking if p is not party]
     clauses = _CLAUSE.split(text)
     if len(clauses) > 1 and any(_names(c, party) for c in clauses):
-        setting = _SETTING.match(clauses[0])
+        setting = SETTING.match(clauses[0])  # shared by all: "At the May 2020 meeting, …"
         kept = [c for c in clauses if _names(c, party) or not any(_names(c, o) for o in others)]
         if setting and kept[0] is not clauses[0]:
             kept = [setting.group(0), *kept]

@@ -102,6 +102,16 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# "did the representative of Lebanon": a speaker named by title
+_TITLE = r"(?:(?:representative|delegation|ambassador|minister|delegate)\s+of\s+(?:the\s+)?)?"
+
+
+def _asks_who(kind: str, text: str) -> bool:
+    """Whether the answer is who spoke ("which delegations said …"), not a list of things
+    ("what two pandemics did the representative of Lebanon name")."""
+    return kind == "who" or (kind == "list" and bool(_RULES[0][1].search(text)))
+
+
 def answer_type(question: str) -> str:
     """One of ANSWER_TYPES: the first rule that matches, "position" when none does."""
     text = " ".join(question.split())
@@ -159,7 +169,7 @@ def analyse(question: str, known: Iterable[str] = ()) -> Analysis:
     parties = _sourced(text, _joined(text, parties))
     speaking = [p for p in parties if p.speaking]
     kind = answer_type(text)
-    if kind in ("who", "list") and not re.search(rf"\b{AUX}\s+(?:the\s+)?[A-Z]", text):
+    if _asks_who(kind, text) and not re.search(rf"\b{AUX}\s+(?:the\s+)?{_TITLE}[A-Z]", text):
         # "Which delegation said that Moscow …": the answer is the party, the rest are topics
         parties = [p if p.kind != "delegation" else _as_mention(p) for p in parties]
         speaking = [p for p in parties if p.speaking]
@@ -194,6 +204,17 @@ def narrowed(analysis: Analysis, question: str) -> Analysis:
 
 
 _RESOLUTION = re.compile(r"\bresolutions?\s+(\d{3,4})\b", re.I)
+# "At the May 2020 videoconference, …", "When resolution 1441 was adopted (S/PV.4644), …": the
+# setting of the question, not what it asks about
+SETTING = re.compile(r"^(?:at|in|during|on|for|when|after|as)\b[^,?]{3,},\s*", re.I)
+
+
+def asked_resolutions(analysis: Analysis) -> tuple[str, ...]:
+    """The resolutions the question asks about: not one that only dates its setting ("When
+    resolution 1441 was adopted, which delegations stressed …")."""
+    setting = SETTING.match(analysis.question)
+    told = set(_RESOLUTION.findall(setting.group(0))) if setting else set()
+    return tuple(n for n in analysis.resolutions if n not in told)
 
 
 def named_resolutions(text: str) -> tuple[str, ...]:

@@ -216,3 +216,12 @@ def test_a_country_named_as_the_topic_must_be_in_the_evidence(question, context,
     assert (
         mentions_found(analyse(question, ["China", "Iraq", "Japan", "Somalia"]), context) == share
     )
+
+
+def test_a_resolution_that_only_sets_the_scene_is_not_asked_about() -> None:
+    from rag.question import asked_resolutions
+
+    a = analyse("When resolution 1441 (2002) was adopted, which delegations stressed it?")
+    assert a.resolutions == ("1441",) and asked_resolutions(a) == ()
+    b = analyse("In the 2014 meeting on Iraq, how did Albania characterize resolution 2170?")
+    assert asked_resolutions(b) == ("2170",)

@@ -107,6 +107,10 @@ def parties(question: str) -> list[tuple[str, bool, str]]:
         # "was the X election" is a modifier; "that X welcomed" names who spoke
         ("When was the Guinea-Bissau presidential election that Viet Nam welcomed?",
          [("Guinea-Bissau", False, "delegation"), ("Viet Nam", True, "delegation")]),
+        # a list of things, not of speakers: the party named by title spoke
+        ("What two pandemics did the representative of Mali say the poorest countries faced?",
+         [("Mali", True, "delegation")]),
+        ("Which delegations said that Mali needs help?", [("Mali", False, "delegation")]),
         # an organisation by its initials
         ("Which year did the SIPRI briefer recall, and how many did Indonesia say left?",
          [("Stockholm International Peace Research Institute", True, "delegation"),
