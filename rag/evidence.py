@@ -159,6 +159,8 @@ class EvidenceFinder:
             return False
         if best["retrieved_topic"] < c.min_topic:
             return False
+        if best["similarity"] < c.weak_similarity and best["sentence_terms"] < c.weak_terms:
+            return False  # the best sentence neither reads like the question nor shares its words
         if whole and best["similarity"] >= c.trusted_similarity:
             return True
         return best["retrieved_terms"] >= (c.min_coverage_whole if whole else c.min_coverage)

@@ -154,6 +154,13 @@ class EvidenceSettings:
         description="Share of the countries a question names as its topic ('displaced in "
         "Somalia') that the evidence passages must name, else nothing answers.",
     )
+    weak_similarity: float = Field(
+        default=0.4,
+        description="Nothing answers when the best sentence is below this similarity and "
+        "below `weak_terms` of the question's terms (fresh2: Italy's and Viet Nam's sentences "
+        "at the right meeting for figures they never gave).",
+    )
+    weak_terms: float = Field(default=0.1, description="See `weak_similarity`.")
     min_coverage_whole: float = Field(
         default=0.4, description="`min_coverage` when a filter left few statements, read whole."
     )

@@ -3,6 +3,8 @@ scored for the question and its answer type; speaker lines, thanks and procedure
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from index.types import Statement
@@ -225,3 +227,15 @@ def test_a_resolution_that_only_sets_the_scene_is_not_asked_about() -> None:
     assert a.resolutions == ("1441",) and asked_resolutions(a) == ()
     b = analyse("In the 2014 meeting on Iraq, how did Albania characterize resolution 2170?")
     assert asked_resolutions(b) == ("2170",)
+
+
+def test_a_sentence_neither_close_nor_sharing_words_answers_nothing() -> None:
+    e = finder().rank(analyse("Which law did Viet Nam adopt?"), [YOUTH])[0]
+    base = {"retrieved_terms": 0.9, "retrieved_names": 1.0, "retrieved_topic": 1.0}
+
+    def answers(similarity: float, terms: float) -> bool:
+        feats = base | {"similarity": similarity, "sentence_terms": terms}
+        return finder().answers([replace(e, features=feats)])
+
+    assert not answers(0.35, 0.05)
+    assert answers(0.45, 0.05) and answers(0.35, 0.2)
