@@ -1,6 +1,7 @@
 """Strict support check (pure): a written sentence counts as supported only when every number,
-proper name and quoted phrase in it occurs in the words it cites or in their speaker, country,
-meeting and date. A similarity score alone never passes a sentence."""
+proper name and quoted phrase in it occurs in the words it cites or in their speaker, country
+and meeting (the meeting's date only as the attribution). A similarity score alone never passes
+a sentence."""
 
 from __future__ import annotations
 
@@ -27,10 +28,36 @@ _MIN_PREFIX = 4  # "Russia" is in "Russian Federation"; "Ger" would match too mu
 
 
 def evidence_text(e: Evidence) -> str:
-    """The quote with everything a sentence may say about it: who, where, when."""
+    """The quote with who said it and where: what a sentence may say about it. The meeting's
+    date supports only an attribution (`attribution_removed`), never an event: "99,000
+    families benefited … on July 14, 2020" put the meeting's date on the programme (fresh4)."""
     st = e.passage.statement
     who = " ".join([st.speaker, st.country, *aliases_of(st.country), st.symbol])
-    return f"{who} {spelled_date(st.date)} {st.date} {e.quote}"
+    return f"{who} {e.quote}"
+
+
+def attribution_removed(claim: str, cited: Sequence[Evidence]) -> str:
+    """The claim without the meeting's date or reference where they only say when and where it
+    was said: "On 19 January 2016, …", "(Mr. Shearer, S/PV.8741, 2020-03-04)"."""
+    for e in cited:
+        st = e.passage.statement
+        dates = [d for d in (spelled_date(st.date), _us_date(st.date), st.date) if d]
+        for d in dates:
+            claim = re.sub(
+                rf"^\s*(?:On|At the|In its statement of)\s+{re.escape(d)},?\s*", "", claim
+            )
+        if st.symbol:
+            claim = re.sub(rf"\s*\([^()]*{re.escape(st.symbol)}[^()]*\)", "", claim)
+    return claim
+
+
+def _us_date(iso: str) -> str:
+    """ "2020-07-14" → "July 14, 2020" (how the model writes dates)."""
+    spelled = spelled_date(iso)  # "14 July 2020"
+    if not spelled:
+        return ""
+    day, month, year = spelled.split()
+    return f"{month} {day}, {year}"
 
 
 def missing_terms(claim: str, evidence: str) -> tuple[str, ...]:
@@ -63,13 +90,14 @@ def check_sentence(sentence: str, evidence: Sequence[Evidence], question: str) -
     labels = [n for n in labels_of(sentence) if 1 <= n <= len(evidence)]
     cited = [evidence[n - 1] for n in labels]
     support_text = " ".join(evidence_text(e) for e in cited)
-    missing = missing_terms(claim, support_text) if cited else ("[no citation]",)
+    said = attribution_removed(claim, cited)
+    missing = missing_terms(said, support_text) if cited else ("[no citation]",)
     ok = (
         bool(cited)
         and not missing
         and is_complete(sentence)
         and not echoes(claim, question)
-        and _overlaps(claim, support_text)
+        and _overlaps(said, support_text)
     )
     cites = tuple(
         Citation(n, e.passage, e.start, e.end, 1.0 if ok else 0.0, ok)

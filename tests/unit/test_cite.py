@@ -1,5 +1,6 @@
 """The strict support check (pure): numbers, names and quoted phrases of a written sentence
-must be in the words it cites or in their speaker, country, meeting and date."""
+must be in the words it cites or in their speaker, country and meeting (the date only as when
+it was said)."""
 
 from __future__ import annotations
 
@@ -47,6 +48,13 @@ QUESTION = "Where did Kazakhstan propose a UN hub?"
         ('Kazakhstan spoke of a "regional hub" in Almaty [1].', ()),
         ('Kazakhstan spoke of a "global hub" [1].', ("global hub",)),
         ("On 19 January 2016 Kazakhstan proposed a hub in Almaty [1].", ()),  # the date is metadata
+        ("On January 19, 2016, Kazakhstan proposed a hub in Almaty [1].", ()),
+        # … but only as when it was said: not as the date of what the quote tells
+        (
+            "Kazakhstan said a hub opened in Almaty on January 19, 2016 [1].",
+            ("19", "2016"),
+        ),
+        ("Kazakhstan (Mr. Kabentayev, S/PV.7606, 2016-01-19) proposed a hub in Almaty [1].", ()),
         ("The Kazakh representative proposed a hub in Almaty [1].", ()),  # adjective → country
     ],
 )
