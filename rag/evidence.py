@@ -15,7 +15,14 @@ from difflib import get_close_matches
 import numpy as np
 
 from index.chunk import normalise
-from rag.listing import holders, listed, lists_speakers, rare_name
+from rag.listing import (
+    holders,
+    listed,
+    lists_speakers,
+    mentioned_terms,
+    rare_name,
+    using_terms,
+)
 from rag.names import mentions_found, names_found, names_resolution
 from rag.question import Analysis, asked_resolutions, same_delegation
 from rag.relevance import GENERIC, about, specific_terms
@@ -186,7 +193,10 @@ class EvidenceFinder:
             if held and (many or len(held) > 1):
                 return [self._extended(e, analysis) for e in held[: self.config.list_size]]
         if many:
-            return [self._extended(e, analysis) for e in listed(analysis, ranked, self.config)]
+            asked = mentioned_terms(analysis, self.terms, self.weight, self.config.key_idf)
+            used = using_terms(ranked, asked, self.terms) if asked else []
+            rows = used or listed(analysis, ranked, self.config)
+            return [self._extended(e, analysis) for e in rows[: self.config.list_size]]
         top, margin = ranked[0].score, self.config.margin
         chosen: list[Evidence] = []
         for e in ranked:

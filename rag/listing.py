@@ -46,6 +46,40 @@ def holders(analysis: Analysis, ranked: Sequence[Evidence], rare: Rare) -> list[
     return list(held.values())
 
 
+# "Which speakers mentioned cholera": the question asks who used a word, not who said the most
+_MENTIONED = re.compile(
+    r"\b(?:mention\w*|rais\w*|brought\s+up|bring\s+up|refer\w*|cit\w*|nam(?:e|ed|ing)|"
+    r"spoke\s+of|speak\s+of|talk\w*\s+about)\s+(.+?)(?:\s+(?:at|in|during|on)\s+the\b|[?,]|$)",
+    re.I,
+)
+
+
+def mentioned_terms(
+    analysis: Analysis,
+    terms: Callable[[str], list[str]],
+    weight: Callable[[str], float],
+    key_idf: float,
+) -> list[str]:
+    """The rare terms of what a list question asks to be mentioned ("cholera" in "which
+    speakers mentioned cholera at …"); none when it does not ask who mentioned something."""
+    m = _MENTIONED.search(analysis.question)
+    if not (m and lists_speakers(analysis)):
+        return []
+    return [t for t in terms(m.group(1)) if weight(t) >= key_idf]
+
+
+def using_terms(
+    ranked: Sequence[Evidence], wanted: list[str], terms: Callable[[str], list[str]]
+) -> list[Evidence]:
+    """Each statement's best sentence holding one of the terms, best first."""
+    held: dict[str, Evidence] = {}
+    for e in ranked:
+        sid = e.passage.statement_id
+        if sid not in held and not e.features["courtesy"] and set(wanted) & set(terms(e.quote)):
+            held[sid] = e
+    return list(held.values())
+
+
 def rare_name(
     name: str,
     folded: list[str],

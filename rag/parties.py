@@ -29,7 +29,12 @@ class Party:
 
 AUX = r"(?:did|does|do|has|have|had|would|will|was|were|is|are)"
 # "according to", "as recounted by": what follows is the one who spoke (rag.question too)
-SOURCE = r"according\s+to|as\s+(?:recounted|told|described|reported|stated|noted|said|recalled|put|explained|related)\s+by"
+SOURCE = (
+    r"acc?ording\s+to|as\s+(?:recounted|told|described|reported|stated|noted|said|recalled|put|"
+    r"explained|related|cited|quoted|mentioned|given)\s+by|"
+    # "the money announced by Japan", "the figure cited by Germany": who gave it
+    r"(?:announced|pledged|cited|quoted|reported|given|mentioned|offered|proposed)\s+by"
+)
 _SPEECH_VERBS = (
     "said|says|told|argued|stated|warned|claimed|welcomed|called|urged|noted|recalled|described|"
     "reported|announced|proposed|pledged|condemned|highlighted|stressed|emphasi[sz]ed|recounted|"
@@ -86,8 +91,8 @@ _UN_OFFICIAL = re.compile(
     r"[A-Z][\w-]+){0,3})?)(?!['’]s)",
     re.I,
 )
-_TITLED = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Dr|Sir|Dame|Ambassador)\.?\s+((?:[A-Z][\w'’-]+\s?){1,3})(?<!\s)"
+_TITLED = re.compile(  # "Ambasador Power": titles are misspelt too
+    r"\b(?:Mr|Mrs|Ms|Dr|Sir|Dame|Amb[a]?s{1,2}ad[oe]r)\.?\s+((?:[A-Z][\w'’-]+\s?){1,3})(?<!\s)"
 )
 _UNKNOWN = re.compile(rf"\b{AUX}\s+((?:[A-Z][a-z]+\s?){{1,2}})\s+(?:say|said|argue|claim|think)\b")
 
@@ -193,7 +198,7 @@ def delegations(text: str, known: Iterable[str]) -> list[Party]:
             nxt = spans[i + 1]
             speaking = bool(joined) and _speaking(text, nxt[0], nxt[1], nxt[3])
         if i > 0 and not speaking and parties and parties[-1].speaking:
-            joined = re.fullmatch(r"\s*(?:,|and|or|,\s*and|versus|vs\.?)\s*(?:the\s+)?",
+            joined = re.fullmatch(r"\s*(?:,|and|or|,\s*and|versus|vs\.?)\s*(?:by\s+)?(?:the\s+)?",
                                   text[spans[i - 1][1] : a])  # fmt: skip
             speaking = bool(joined)
         seen = [j for j, p in enumerate(parties) if p.name.lower() == name.lower()]
@@ -230,7 +235,9 @@ def roles(text: str) -> list[Party]:
         out.append(Party(name, "role", mention, speaking, country="UN"))
     for m in _TITLED.finditer(text):
         before = text[: m.start()].lower().rstrip()
-        speaking = not re.search(r"\b(?:about|against|on|of|to|with|for|by)$", before)
+        speaking = bool(re.search(rf"(?:{SOURCE})$", before)) or not re.search(
+            r"\b(?:about|against|on|of|to|with|for|by)$", before
+        )
         surname = m.group(1).split()[-1]
         out.append(Party(m.group(0).strip(), "speaker", m.group(0), speaking, speaker=surname))
     return out

@@ -223,7 +223,7 @@ def named_resolutions(text: str) -> tuple[str, ...]:
 
 
 _ACCORDING = re.compile(rf"\b(?:{SOURCE})(?:\s+the)?\s*$", re.I)
-_JOIN = re.compile(r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?", re.I)
+_JOIN = re.compile(r"\s*(?:,|and|or|,\s*and)\s*(?:by\s+)?(?:the\s+)?", re.I)
 
 
 def _positions(text: str, parties: list[Party]) -> dict[str, int]:

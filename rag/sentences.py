@@ -41,7 +41,12 @@ _STANCE = re.compile(
     r"should|call\s+(?:on|for|upon)|urge|believe|regret|concern\w*|voted)\b",
     re.I,
 )
-_YEARS_AND_SYMBOLS = re.compile(r"\b(?:19|20)\d\d\b|\b\d{3,4}\s*\((?:19|20)\d\d\)|S/\S+")
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# Years, resolutions, symbols and the days of dates ("on 20 March 2003") count no number
+_YEARS_AND_SYMBOLS = re.compile(
+    rf"\b(?:19|20)\d\d\b|\b\d{{3,4}}\s*\((?:19|20)\d\d\)|S/\S+|"
+    rf"\b\d{{1,2}}\s+(?={_MONTHS})|\b(?:{_MONTHS})\s+\d{{1,2}}\b"
+)
 
 
 def answer_type_feature(kind: str, sentence: str, asked: str = "") -> float:

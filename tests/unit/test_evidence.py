@@ -55,6 +55,9 @@ def test_the_answering_sentence_beats_the_courtesy_and_the_other_statement():
 def test_a_number_question_wants_a_sentence_with_a_number():
     assert answer_type_feature("number", "It served in 12 provinces.") == 1.0
     assert answer_type_feature("number", "In 2020, under resolution 2250 (2015), it acted.") == 0.0
+    # the day of a date is no figure: "close to 1,000 victims" answers "how many", not this
+    assert answer_type_feature("number", "On 20 March 2003 the attack was launched.") == 0.0
+    assert answer_type_feature("number", "Since March 20, close to 1,000 died.") == 1.0
     assert answer_type_feature("date", "It was adopted in March.") == 1.0
     assert answer_type_feature("position", "anything") == 0.0
 
@@ -239,3 +242,20 @@ def test_a_sentence_neither_close_nor_sharing_words_answers_nothing() -> None:
 
     assert not answers(0.35, 0.05)
     assert answers(0.45, 0.05) and answers(0.35, 0.2)
+
+
+def test_which_speakers_mentioned_a_word_lists_the_sentences_that_use_it() -> None:
+    f = EvidenceFinder(bow, terms, lambda t: 9.0 if t == "cholera" else 1.0, EvidenceSettings())
+    texts = {
+        "de": (
+            "The speakers at the meeting on Yemen must act. Cholera is back in Aden.",
+            "Germany",
+        ),
+        "ru": ("The meeting on Yemen speakers heard matters. We fear cholera and COVID.", "Russia"),
+        "cn": ("The speakers at the meeting on Yemen matter to the people of Yemen.", "China"),
+    }
+    ps = [passage(sid, t, c) for sid, (t, c) in texts.items()]
+    a = analyse("Which speakers mentioned cholera at the meeting on Yemen?")
+    chosen = f.select(a, f.rank(a, ps))
+    assert sorted(e.passage.statement_id for e in chosen) == ["de", "ru"]
+    assert all("holera" in e.quote for e in chosen)

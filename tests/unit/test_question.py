@@ -111,6 +111,14 @@ def parties(question: str) -> list[tuple[str, bool, str]]:
         ("What two pandemics did the representative of Mali say the poorest countries faced?",
          [("Mali", True, "delegation")]),
         ("Which delegations said that Mali needs help?", [("Mali", False, "delegation")]),
+        # who gave a figure: "announced by X and by Y", "as cited by X"
+        ("Compare the money announced by France and by Germany at the meeting.",
+         [("France", True, "delegation"), ("Germany", True, "delegation")]),
+        ("How many had Mali's commission recognized, as cited by Germany?",
+         [("Mali", False, "delegation"), ("Germany", True, "delegation")]),
+        # a misspelt title still names a speaker
+        ("Acording to Ambasador Power, how many bildings were held?",
+         [("Ambasador Power", True, "speaker")]),
         # an organisation by its initials
         ("Which year did the SIPRI briefer recall, and how many did Indonesia say left?",
          [("Stockholm International Peace Research Institute", True, "delegation"),
