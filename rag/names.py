@@ -60,8 +60,12 @@ def mentions_found(analysis: Analysis, context: str) -> float:
     """Share of the countries the question names as its topic ("displaced in Somalia") found in
     the context; 1 when it names none. A statement that never names them is about something
     else (fresh3: Japan's peacebuilding remarks for a question on Somalia)."""
-    named = [p.mention for p in analysis.parties if not p.speaking and p.kind == "delegation"]
-    return names_found(analysis, context, named) if named else 1.0
+    named = [p for p in analysis.parties if not p.speaking and p.kind == "delegation"]
+    if not named:
+        return 1.0
+    # as the question writes it ("South Sudanese") or as the country's name ("South Sudan")
+    found = [p for p in named if names_found(analysis, context, [p.mention, p.name]) > 0]
+    return len(found) / len(named)
 
 
 def _found(name: str, low: str, words: set[str]) -> bool:

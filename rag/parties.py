@@ -233,6 +233,8 @@ def roles(text: str) -> list[Party]:
         mention = m.group(0).strip()
         name = mention if mention.lower().startswith("the ") else "the " + mention
         out.append(Party(name, "role", mention, speaking, country="UN"))
+    # "the Special Representative Mr. Ndiaye" is one person: the name, not the title, is kept
+    out = [p for p in out if not _titled_after(text, p.mention)]
     for m in _TITLED.finditer(text):
         before = text[: m.start()].lower().rstrip()
         speaking = bool(re.search(rf"(?:{SOURCE})$", before)) or not re.search(
@@ -241,6 +243,12 @@ def roles(text: str) -> list[Party]:
         surname = m.group(1).split()[-1]
         out.append(Party(m.group(0).strip(), "speaker", m.group(0), speaking, speaker=surname))
     return out
+
+
+def _titled_after(text: str, mention: str) -> bool:
+    """Whether a role's words are followed at once by a titled name ("… Mr. Ndiaye")."""
+    at = text.find(mention)
+    return at >= 0 and bool(_TITLED.match(text, at + len(mention) + 1))
 
 
 def unknown_parties(text: str, parties: list[Party]) -> list[Party]:

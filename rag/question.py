@@ -66,7 +66,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\bhow\s+(?:many|much|long|often|large|big|far|high)\b|\bby\s+how\s+much\b|"
             r"\bwhat\s+(?:\w+\s+)?(?:number|percentage|share|proportion|fraction|amount|sum|figure|"
-            r"portion|total|per\s?cent|rate)\b",
+            r"portion|total|per\s?cent|rate|death\s+toll)s?\b",
             re.I,
         ),
     ),

@@ -215,6 +215,8 @@ def test_the_sentence_naming_the_resolution_asked_about_wins() -> None:
         ("How many Somalis did Japan say had fled Somalia?", "the drought in Somalia", 1.0),
         ("What did China say of the US-led action in Iraq?", "the Iraqi people", 1.0),
         ("What did China say about the dam?", "nothing", 1.0),  # no topic country: no rule
+        # the adjective in the question, the country's name in the statement
+        ("How many South Sudanese did China say fled?", "the people of South Sudan", 1.0),
     ],
 )
 def test_a_country_named_as_the_topic_must_be_in_the_evidence(question, context, share) -> None:

@@ -22,6 +22,8 @@ KNOWN = ["France", "Germany", "Russian Federation", "United States of America",
         ("In May 2014, who asked Council members to picture it?", "who"),
         ("Which delegations stressed that it contained no automatic trigger?", "list"),
         ("How many people in Haiti needed aid?", "number"),
+        ("What percentages did the two briefers report?", "number"),  # plural, not a list
+        ("What death tolls did the United States and the UK give?", "number"),
         ("What share of refugees live in developing countries?", "number"),
         ("When did the US say it would withdraw?", "date"),
         ("When the Council adopted the text, what share of allegations concerned peacekeepers?",
@@ -119,6 +121,9 @@ def parties(question: str) -> list[tuple[str, bool, str]]:
         # a misspelt title still names a speaker
         ("Acording to Ambasador Power, how many bildings were held?",
          [("Ambasador Power", True, "speaker")]),
+        # a title and a name are one person
+        ("What did the Special Representative Mr. Ndiaye and Mali report?",
+         [("Mr. Ndiaye", True, "speaker"), ("Mali", True, "delegation")]),
         # an organisation by its initials
         ("Which year did the SIPRI briefer recall, and how many did Indonesia say left?",
          [("Stockholm International Peace Research Institute", True, "delegation"),
