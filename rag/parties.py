@@ -148,7 +148,7 @@ def _speaking(text: str, start: int, end: int, demonym: bool) -> bool:
         after_ok = re.match(rf"\s+(?:{_DEMONYM_NOUNS})\b", after)
         before = before.removesuffix(" the")
         return bool(after_ok) and (
-            re.search(rf"(?:{SOURCE})$", before) or not re.search(_PREPOSITION, before)
+            bool(re.search(rf"(?:{SOURCE})$", before)) or not re.search(_PREPOSITION, before)
         )
     if re.match(rf"'s?(?:\s+(?:own\s+)?(?:{_SPEECH_NOUNS})\b|\s*[?.,]|\s*$)", after):
         return True
