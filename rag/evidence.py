@@ -68,7 +68,6 @@ class EvidenceFinder:
         self.config = config or EvidenceSettings()
         self.spell = spell or (lambda t: t)  # a misspelt question term → the corpus's spelling
         self._generic = set(terms(GENERIC))
-        self._unseen = weight("zqxjkunseenzqxj")  # the weight of a term no passage holds
 
     def with_embed(self, embed: EmbedFn) -> EvidenceFinder:
         """The same finder over another embedder (a cached one: positions, timelines)."""
@@ -212,10 +211,8 @@ class EvidenceFinder:
         return chosen
 
     def _name_weight(self, name: str) -> float:
-        """How rare a name is: the idf of its rarest term; 1 for a name no passage of the index
-        holds ("Alexei", a translation's "MANUA"), which tells no passage from another."""
-        idf = max((self.weight(t) for t in self.terms(name)), default=1.0)
-        return 1.0 if idf >= self._unseen else idf
+        """How rare a name is: the idf of its rarest term."""
+        return max((self.weight(t) for t in self.terms(name)), default=1.0)
 
     def _rare(self, name: str, folded: list[str]) -> bool:
         return rare_name(name, folded, self.weight, self.terms, self.config.key_idf)
