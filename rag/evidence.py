@@ -98,10 +98,7 @@ class EvidenceFinder:
         top = passages if whole else passages[: self.config.top_passages]
         context = " ".join(about(p) for p in top)
         retrieved = self._coverage(wanted, context, typos=True)
-        # A rare name missing weighs more than a common one found: "UNICEF" unfound and
-        # "Iraqi" found is not half the names (fresh4: Finland's WFP figures for UNICEF)
-        named = names_found(analysis, context, weight=self._name_weight)
-        topic = mentions_found(analysis, context)
+        named, topic = names_found(analysis, context), mentions_found(analysis, context)
         by_passage, by_statement = self._per_passage(analysis, wanted, cands)
         w = self.config.weights
         # A country the question names as a topic marks its speaker only when nobody is asked
@@ -209,10 +206,6 @@ class EvidenceFinder:
             if not any(_overlap(quote, c) for c in chosen):  # spread the quotes: more facts
                 chosen.append(quote)
         return chosen
-
-    def _name_weight(self, name: str) -> float:
-        """How rare a name is: the idf of its rarest term."""
-        return max((self.weight(t) for t in self.terms(name)), default=1.0)
 
     def _rare(self, name: str, folded: list[str]) -> bool:
         return rare_name(name, folded, self.weight, self.terms, self.config.key_idf)

@@ -4,7 +4,6 @@ a resolution number."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
@@ -45,24 +44,16 @@ def question_names(analysis: Analysis) -> list[str]:
     ]
 
 
-def names_found(
-    analysis: Analysis,
-    context: str,
-    names: list[str] | None = None,
-    weight: Callable[[str], float] | None = None,
-) -> float:
-    """Share of the question's names (or of `names`) found in the context, each weighing
-    `weight(name)` (1 by default); 1 when it uses none."""
+def names_found(analysis: Analysis, context: str, names: list[str] | None = None) -> float:
+    """Share of the question's names (or of `names`) found in the context; 1 when it uses none."""
     names = question_names(analysis) if names is None else names
     if not names:
         return 1.0
     low = fold(context)
     words = set(re.findall(r"[\w'-]+", low))
     words |= {part for w in words if "-" in w for part in w.split("-")}  # "COVID" in "COVID-19"
-    w = weight or (lambda n: 1.0)
-    total = sum(w(n) for n in names)
-    found = sum(w(n) for n in names if _found(n, low, words))
-    return found / total if total else 1.0
+    found = [n for n in names if _found(n, low, words)]
+    return len(found) / len(names)
 
 
 def mentions_found(analysis: Analysis, context: str) -> float:

@@ -261,11 +261,3 @@ def test_which_speakers_mentioned_a_word_lists_the_sentences_that_use_it() -> No
     chosen = f.select(a, f.rank(a, ps))
     assert sorted(e.passage.statement_id for e in chosen) == ["de", "ru"]
     assert all("holera" in e.quote for e in chosen)
-
-
-def test_a_rare_name_missing_weighs_more_than_a_common_one_found() -> None:
-    a = analyse("How much did Finland give through UNICEF at the Baghdad meeting?", ["Finland"])
-    context = "Finland gave 500,000 euros through WFP at the meeting in Baghdad."
-    assert names_found(a, context) == 0.5
-    idf = {"unicef": 4.9, "baghdad": 3.4}
-    assert names_found(a, context, weight=lambda n: idf[n.lower()]) < 0.45
