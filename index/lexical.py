@@ -54,10 +54,10 @@ class BM25Index:
             return term
         if term not in self._spelled:
             most = 1 if len(term) < 8 else 2
-            near = [t for t in self._bucket(term) if _edits(term, t, most) <= most]
+            near = [(d, t) for t in self._bucket(term) if (d := _edits(term, t, most)) <= most]
             # the commonest of the closest: "chiar" is "chair" (a transposition), not "char"
-            near.sort(key=lambda t: (_edits(term, t, most), self.idf(t)))
-            self._spelled[term] = near[0] if near else term
+            near.sort(key=lambda dt: (dt[0], self.idf(dt[1])))
+            self._spelled[term] = near[0][1] if near else term
         return self._spelled[term]
 
     def _bucket(self, term: str) -> list[str]:

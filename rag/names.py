@@ -49,11 +49,17 @@ def names_found(analysis: Analysis, context: str, names: list[str] | None = None
     names = question_names(analysis) if names is None else names
     if not names:
         return 1.0
-    low = fold(context)
-    words = set(re.findall(r"[\w'-]+", low))
-    words |= {part for w in words if "-" in w for part in w.split("-")}  # "COVID" in "COVID-19"
+    low, words = _folded_words(context)
     found = [n for n in names if _found(n, low, words)]
     return len(found) / len(names)
+
+
+def _folded_words(context: str) -> tuple[str, set[str]]:
+    """The folded context and its words (hyphenated ones in parts too: "COVID" in "COVID-19")."""
+    low = fold(context)
+    words = set(re.findall(r"[\w'-]+", low))
+    words |= {part for w in words if "-" in w for part in w.split("-")}
+    return low, words
 
 
 def mentions_found(analysis: Analysis, context: str) -> float:
@@ -63,8 +69,9 @@ def mentions_found(analysis: Analysis, context: str) -> float:
     named = [p for p in analysis.parties if not p.speaking and p.kind == "delegation"]
     if not named:
         return 1.0
+    low, words = _folded_words(context)  # once, not once per country
     # as the question writes it ("South Sudanese") or as the country's name ("South Sudan")
-    found = [p for p in named if names_found(analysis, context, [p.mention, p.name]) > 0]
+    found = [p for p in named if any(_found(n, low, words) for n in (p.mention, p.name))]
     return len(found) / len(named)
 
 

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from index.types import Filters
 from rag.parties import SECRETARY_GENERAL_SPEAKERS
-from rag.question import SETTING, Analysis, Party
+from rag.question import SETTING, Analysis, Party, mention_at
 
 
 class Holds(Protocol):
@@ -199,4 +199,4 @@ def _own_query(analysis: Analysis, party: Party) -> str:
 
 
 def _names(clause: str, party: Party) -> bool:
-    return bool(re.search(rf"(?<![\w-]){re.escape(party.mention)}(?![\w-])", clause, re.I))
+    return mention_at(clause, party.mention) >= 0

@@ -226,13 +226,16 @@ _ACCORDING = re.compile(rf"\b(?:{SOURCE})(?:\s+the)?\s*$", re.I)
 _JOIN = re.compile(r"\s*(?:,|and|or|,\s*and)\s*(?:by\s+)?(?:the\s+)?", re.I)
 
 
+def mention_at(text: str, mention: str) -> int:
+    """Where a party's mention starts in the text, as a word ("US" is also in "Russia"); -1
+    when it is not there as written."""
+    m = re.search(rf"(?<![\w-]){re.escape(mention)}(?![\w-])", text, re.I)
+    return m.start() if m else -1
+
+
 def _positions(text: str, parties: list[Party]) -> dict[str, int]:
     """Where each party's mention starts in the question (-1: not found as written)."""
-    out = {}
-    for p in parties:  # as a word: "US" is also in "Russia"
-        m = re.search(rf"(?<![\w-]){re.escape(p.mention)}(?![\w-])", text, re.I)
-        out[p.mention] = m.start() if m else -1
-    return out
+    return {p.mention: mention_at(text, p.mention) for p in parties}
 
 
 def _sourced(text: str, parties: list[Party]) -> list[Party]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from index.chunk import normalise, sentence_spans
 from index.verbatim import furniture_spans
 from rag.answer_text import numbers_in
+from rag.dates import MONTHS
 from rag.injection import clean_end, forged_turn, instruction_like
 from rag.types import Passage
 
@@ -41,7 +42,7 @@ _STANCE = re.compile(
     r"should|call\s+(?:on|for|upon)|urge|believe|regret|concern\w*|voted)\b",
     re.I,
 )
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTHS = "|".join(m.capitalize() for m in MONTHS)
 # Years, resolutions, symbols and the days of dates ("on 20 March 2003") count no number
 _YEARS_AND_SYMBOLS = re.compile(
     rf"\b(?:19|20)\d\d\b|\b\d{{3,4}}\s*\((?:19|20)\d\d\)|S/\S+|"
