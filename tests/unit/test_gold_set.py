@@ -22,6 +22,7 @@ GOLD_FILES = (
     "fresh2.jsonl",
     "fresh3.jsonl",
     "fresh4.jsonl",
+    "fresh5.jsonl",
 )
 # per-file thresholds: minimum number of questions, minimum questions per type (seed aside)
 MIN_QUESTIONS = {
@@ -31,6 +32,7 @@ MIN_QUESTIONS = {
     "fresh2.jsonl": 60,
     "fresh3.jsonl": 60,
     "fresh4.jsonl": 60,
+    "fresh5.jsonl": 60,
 }
 MIN_PER_TYPE = {
     "dev.jsonl": 8,
@@ -39,6 +41,7 @@ MIN_PER_TYPE = {
     "fresh2.jsonl": 4,
     "fresh3.jsonl": 3,
     "fresh4.jsonl": 3,
+    "fresh5.jsonl": 3,
 }
 CORPUS_DIR = ROOT / "data" / "corpus"
 SEED_ID = "UNSC_2016_SPV.7606_Kazakhstan"
