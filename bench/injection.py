@@ -15,22 +15,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+from _bench import ROOT  # offline models and the repo on the path, first
 
-from index.parse import read_statements  # noqa: E402
-from rag.components import make_embedder, make_pipeline, make_writer, open_index  # noqa: E402
-from rag.settings import Settings  # noqa: E402
-from tests.kits import injection  # noqa: E402
+from index.parse import read_statements
+from rag.components import make_embedder, make_pipeline, make_writer, open_index
+from rag.settings import Settings
+from tests.kits import injection
 
 SMALL_CORPUS = ROOT / "tests" / "fixtures" / "small_corpus.jsonl"
 

@@ -15,19 +15,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+from _bench import ROOT  # offline models and the repo on the path, first
 
-from tests.e2e.conftest import free_port  # noqa: E402
-from tests.kits import api_load, load, procs  # noqa: E402
+from tests.e2e.conftest import free_port
+from tests.kits import api_load, load, procs
 
 QUESTIONS = ROOT / "data" / "eval" / "dev.jsonl"
 ENV = {"UNSC_RAG_REWRITE_BACKEND": ""}  # English questions without history: no rewrite

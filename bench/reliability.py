@@ -22,24 +22,18 @@ The same checks run at small sizes in `make test` (tests/kits/ holds the shared 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+from _bench import ROOT  # offline models and the repo on the path, first
 
-from bench import injection as injection_bench  # noqa: E402
-from bench import load as load_bench  # noqa: E402
-from index.parse import read_statements  # noqa: E402
-from rag.components import make_embedder, make_writer, open_index  # noqa: E402
-from rag.settings import Settings  # noqa: E402
-from tests.kits import campaign, crash, faults, hostile  # noqa: E402
+from bench import injection as injection_bench
+from bench import load as load_bench
+from index.parse import read_statements
+from rag.components import make_embedder, make_writer, open_index
+from rag.settings import Settings
+from tests.kits import campaign, crash, faults, hostile
 
 SMALL_CORPUS = ROOT / "tests" / "fixtures" / "small_corpus.jsonl"
 FILES = ("vectors.faiss", "meta.sqlite", "bm25_ids.npy", "bm25/bm25s/vocab.index.json")

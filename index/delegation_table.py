@@ -292,4 +292,13 @@ DEMONYMS: dict[str, str] = {
     "fijian": "Fiji",
     "kazakhstani": "Kazakhstan",
     "macedonian": "North Macedonia",
+    "mauritian": "Mauritius",
+    "maldivian": "Maldives",
+    "timorese": "Timor-Leste",
+    "barbadian": "Barbados",
+    "trinidadian": "Trinidad and Tobago",
+    "monegasque": "Monaco",
+    "marshallese": "Marshall Islands",
+    "micronesian": "Micronesia (Federated States of)",
+    "bruneian": "Brunei Darussalam",
 }

@@ -39,9 +39,15 @@ def question_names(analysis: Analysis) -> list[str]:
         n
         for n in names
         if fold(n) not in parties
+        and fold(n) not in _THE_COUNCIL
         and not demonym_country(n)
         and CAPITALS.get(fold(n)) not in countries  # "London" for the British ambassador
+        and resolve(n).name not in countries  # "Iraq" of "Iraqi children": a topic country
     ]
+
+
+# Words of every meeting's setting, no name of what was said: "the Council's meeting on Iraq"
+_THE_COUNCIL = frozenset(["council", "security", "united", "nations"])
 
 
 def names_found(analysis: Analysis, context: str, names: list[str] | None = None) -> float:
@@ -87,7 +93,12 @@ def _found(name: str, low: str, words: set[str]) -> bool:
     return _initials(name, low) or _as_country(name, low)
 
 
-_ACRONYM = re.compile(r"([A-Z]{2,6})s?")
+# Capitals, maybe with the small word's letter between ("PoC": protection of civilians)
+_ACRONYM = re.compile(r"([A-Z](?:[a-z]?[A-Z]){1,5})s?")
+# Small words an acronym skips: "ICJ", the International Court of Justice; "WPS", women and
+# peace and security
+_SKIPPED = ("and", "of", "the", "for", "on", "in", "to")
+_SKIP = r"\w*\W+(?:(?:" + "|".join(_SKIPPED) + r")\W+)*"
 
 
 def _initials(name: str, low: str) -> bool:
@@ -95,9 +106,11 @@ def _initials(name: str, low: str) -> bool:
     m = _ACRONYM.fullmatch(name)
     if not m:
         return False
-    letters = m.group(1).lower()
-    initials = "".join(w[0] for w in re.findall(r"[a-z]+", low))
-    return letters in initials and bool(re.search(r"\b" + r"\w*\W+".join(letters) + r"\w*", low))
+    letters = re.sub(r"[a-z]", "", m.group(1)).lower()
+    words = [w for w in re.findall(r"[a-z]+", low) if w not in _SKIPPED]
+    if letters not in "".join(w[0] for w in words):  # cheap: most contexts have no such run
+        return False
+    return bool(re.search(r"\b" + _SKIP.join(letters) + r"\w*", low))
 
 
 # A figure of the question: "370", "155,000", "2.5" (years, days of dates and symbols are not)

@@ -53,6 +53,9 @@ _DEMONYM_NOUNS = (  # plurals too: "the British and the American delegations"
     "views?|stances?|foreign ministers?|ministers?|missions? to the united nations"
 )
 # "the government in Kampala", "the authorities in Kyiv": a capital that speaks
+# What joins two parties of one question: "France and Germany", "the UK, the US", "Japan and
+# by Denmark", "Russia versus Ukraine"
+JOIN = re.compile(r"\s*(?:,|and|or|,\s*and|versus|vs\.?)\s*(?:by\s+)?(?:the\s+)?", re.I)
 _SEAT = re.compile(r"\b(?:government|authorities|leadership|officials)\s+in$")
 _PREPOSITION = r"\b(?:by|about|of|on|against|with|to|for|from|in|at|towards|regarding)$"
 # How the records name the Secretary-General as a speaker: the title, or the name alone
@@ -192,15 +195,11 @@ def delegations(text: str, known: Iterable[str]) -> list[Party]:
     for i, (a, b, name, demonym) in enumerate(spans):
         speaking = _speaking(text, a, b, demonym) or any(c[0] == a for c in capitals)
         if not speaking and i + 1 < len(spans):  # "did France and Germany say": the last decides
-            joined = re.fullmatch(
-                r"\s*(?:,|and|or|,\s*and)\s*(?:the\s+)?", text[b : spans[i + 1][0]]
-            )
+            joined = JOIN.fullmatch(text[b : spans[i + 1][0]])
             nxt = spans[i + 1]
             speaking = bool(joined) and _speaking(text, nxt[0], nxt[1], nxt[3])
         if i > 0 and not speaking and parties and parties[-1].speaking:
-            joined = re.fullmatch(r"\s*(?:,|and|or|,\s*and|versus|vs\.?)\s*(?:by\s+)?(?:the\s+)?",
-                                  text[spans[i - 1][1] : a])  # fmt: skip
-            speaking = bool(joined)
+            speaking = bool(JOIN.fullmatch(text[spans[i - 1][1] : a]))
         seen = [j for j, p in enumerate(parties) if p.name.lower() == name.lower()]
         if not seen:
             parties.append(Party(name, "delegation", text[a:b], speaking, country=name))

@@ -191,7 +191,8 @@ def _own_query(analysis: Analysis, party: Party) -> str:
     for other in others:  # "France and Germany", "Germany and France": the joiner goes too
         name = re.escape(other.mention)
         text = re.sub(
-            rf"\b{name}(?:\s*,\s*|\s+and\s+|\s+or\s+)(?=\w)|(?:,\s*|\s+and\s+|\s+or\s+)?\b{name}\b",
+            rf"(?:\bthe\s+)?\b{name}(?:\s*,\s*|\s+and\s+|\s+or\s+)(?=\w)|"
+            rf"(?:,\s*|\s+and\s+|\s+or\s+)?(?:\bthe\s+)?\b{name}\b",
             "",
             text,
         )

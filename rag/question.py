@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from index.countries import country_key
 from rag.dates import date_kind, named_dates
 from rag.filters import named_symbols
-from rag.parties import AUX, SOURCE, Party, delegations, roles, unknown_parties
+from rag.parties import AUX, JOIN, SOURCE, Party, delegations, roles, unknown_parties
 
 ANSWER_TYPES = ("who", "number", "date", "place", "list", "yesno", "position")
 
@@ -65,8 +65,9 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "number",
         re.compile(
             r"\bhow\s+(?:many|much|long|often|large|big|far|high)\b|\bby\s+how\s+much\b|"
-            r"\bwhat\s+(?:\w+\s+)?(?:number|percentage|share|proportion|fraction|amount|sum|figure|"
-            r"portion|total|per\s?cent|rate|death\s+toll)s?\b",
+            r"\bwhat\s+(?:[\w-]+\s+){0,2}(?:number|percentage|share|proportion|fraction|amount|sum|"
+            r"figure|portion|total|per\s?cent|rate|death\s+toll)s?\b|"
+            r"\bwhat\s+(?:\w+\s+)?(?:financial|monetary)\s+\w+",
             re.I,
         ),
     ),
@@ -223,7 +224,6 @@ def named_resolutions(text: str) -> tuple[str, ...]:
 
 
 _ACCORDING = re.compile(rf"\b(?:{SOURCE})(?:\s+the)?\s*$", re.I)
-_JOIN = re.compile(r"\s*(?:,|and|or|,\s*and)\s*(?:by\s+)?(?:the\s+)?", re.I)
 
 
 def mention_at(text: str, mention: str) -> int:
@@ -248,7 +248,7 @@ def _sourced(text: str, parties: list[Party]) -> list[Party]:
         return parties
     end = max(at[p.mention] + len(p.mention) for p in sources)
     keep = {p.mention for p in sources}
-    keep |= {p.mention for p in parties if at[p.mention] > end and _JOIN.fullmatch(
+    keep |= {p.mention for p in parties if at[p.mention] > end and JOIN.fullmatch(
         text[end : at[p.mention]])}  # fmt: skip
     out = [p if p.mention in keep or not p.speaking else _as_mention(p) for p in parties]
     return [replace(p, speaking=True) if p.mention in keep else p for p in out]
@@ -262,7 +262,7 @@ def _joined(text: str, parties: list[Party]) -> list[Party]:
     out = []
     for p in parties:
         a = at[p.mention]
-        joined = any(0 <= e <= a and _JOIN.fullmatch(text[e:a]) for e in ends)
+        joined = any(0 <= e <= a and JOIN.fullmatch(text[e:a]) for e in ends)
         out.append(replace(p, speaking=True) if not p.speaking and joined else p)
     return out
 

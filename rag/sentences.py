@@ -36,7 +36,9 @@ _MONTH = re.compile(
     r"December|yesterday|today|last\s+(?:week|month|year))\b|\b(?:19|20)\d\d\b"
 )
 _PLACE = re.compile(r"\b(?:in|at|to|from|near|of|save|saved|and)\s+(?:the\s+)?([A-Z][a-z]{2,})")
-_STANCE = re.compile(
+# Words that take a side, so a sentence can answer "did X support …?" (not rag.cite's list:
+# that one holds the stance words a written lead may not add to its quotes)
+_TAKES_A_SIDE = re.compile(
     r"\b(?:support|supports|welcome|welcomes|oppose|opposes|reject|rejects|condemn|condemns|"
     r"favour|favor|against|abstain\w*|agree\w*|disagree\w*|cannot|will\s+not|did\s+not|must|"
     r"should|call\s+(?:on|for|upon)|urge|believe|regret|concern\w*|voted)\b",
@@ -61,7 +63,7 @@ def answer_type_feature(kind: str, sentence: str, asked: str = "") -> float:
     if kind == "place":
         return _place(sentence, asked)
     if kind == "yesno":
-        return 1.0 if _STANCE.search(sentence) else 0.0
+        return 1.0 if _TAKES_A_SIDE.search(sentence) else 0.0
     if kind == "list":
         return min(1.0, sentence.count(",") / 3)
     return 0.0

@@ -141,6 +141,14 @@ def test_a_word_in_every_candidate_sentence_weighs_less_than_a_rare_one():
         ("What did China say at the Arria-formula meeting?", "the Arria Formula meeting", 1.0),
         ("How many IDPs did China count?", "300,000 internally displaced people", 1.0),
         ("How many IDPs did China count?", "people displaced internally", 0.0),
+        # the small words an acronym skips
+        ("What did China say at the WPS debate?", "women and peace and security", 1.0),
+        ("What did China say of the ICJ election?", "the International Court of Justice", 1.0),
+        ("What did China say of the ICJ election?", "the international criminal tribunal", 0.0),
+        ("What did China say in the PoC debate?", "the protection of civilians", 1.0),
+        # the country the question is about and the Council are no names to find
+        ("How much did China give UNICEF for Iraqi children in Iraq?", "WFP in Iraq", 0.0),
+        ("What did China tell the Council about Tigray?", "the Security Council", 0.0),
         # a capital standing for a party is the party, not a name to find
         ("What had Beijing pledged, according to the Chinese ambassador?", "We pledged", 1.0),
     ],
@@ -261,3 +269,25 @@ def test_which_speakers_mentioned_a_word_lists_the_sentences_that_use_it() -> No
     chosen = f.select(a, f.rank(a, ps))
     assert sorted(e.passage.statement_id for e in chosen) == ["de", "ru"]
     assert all("holera" in e.quote for e in chosen)
+
+
+def test_a_flight_number_written_with_a_hyphen_counts_for_coverage() -> None:
+    def coverage(flight: str) -> float:
+        p = passage("au", f"There were 28 Australians on board Flight {flight} when it fell.")
+        ranked = finder().rank(analyse("How many Australians were on MH17?"), [p])
+        return ranked[0].features["retrieved_terms"]
+
+    assert coverage("MH-17") == coverage("MH17") > coverage("MH-370")
+
+
+def test_under_a_trusted_filter_a_strong_sentence_needs_not_name_the_meeting() -> None:
+    e = finder().rank(analyse("Which law did Viet Nam adopt?"), [YOUTH])[0]
+    base = {"similarity": 0.6, "retrieved_terms": 0.9, "retrieved_names": 0.0}
+
+    def answers(terms: float, whole: bool, topic: float = 1.0) -> bool:
+        feats = base | {"sentence_terms": terms, "retrieved_topic": topic}
+        return finder().answers([replace(e, features=feats)], whole)
+
+    assert answers(0.4, whole=True) and answers(0.4, whole=True, topic=0.0)
+    # a weaker sentence, or a search over the whole index, still needs the names
+    assert not answers(0.2, whole=True) and not answers(0.4, whole=False)

@@ -134,6 +134,10 @@ def test_parties_without_statements_get_notes_and_comparisons_one_search_each():
          ["What did France say about Mali?", "What did Germany say about Mali?"]),
         ("What did Germany and France say about Mali?",
          ["What did Germany say about Mali?", "What did France say about Mali?"]),
+        # named by adjectives: the other's article goes with it
+        ("What figures did the French and the German delegations cite?",
+         ["What figures did the French delegations cite?",
+          "What figures did the German delegations cite?"]),
     ],
 )  # fmt: skip
 def test_each_party_of_a_comparison_is_searched_with_its_own_question(question, own):

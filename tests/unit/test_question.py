@@ -24,6 +24,8 @@ KNOWN = ["France", "Germany", "Russian Federation", "United States of America",
         ("How many people in Haiti needed aid?", "number"),
         ("What percentages did the two briefers report?", "number"),  # plural, not a list
         ("What death tolls did the United States and the UK give?", "number"),
+        ("What child-release figures did Argentina cite?", "number"),
+        ("What financial contributions to UN-Women did Japan announce?", "number"),
         ("What share of refugees live in developing countries?", "number"),
         ("When did the US say it would withdraw?", "date"),
         ("When the Council adopted the text, what share of allegations concerned peacekeepers?",
@@ -106,6 +108,8 @@ def parties(question: str) -> list[tuple[str, bool, str]]:
         # adjectives of every member state, not only the big ones
         ("How many cases did the Maltese delegation say the UN verified?",
          [("Malta", True, "delegation")]),
+        ("Which inspectors did the Mauritian delegation say it trusted?",
+         [("Mauritius", True, "delegation")]),
         # "was the X election" is a modifier; "that X welcomed" names who spoke
         ("When was the Guinea-Bissau presidential election that Viet Nam welcomed?",
          [("Guinea-Bissau", False, "delegation"), ("Viet Nam", True, "delegation")]),
