@@ -33,6 +33,7 @@ from rag.sentences import (
     Candidate,
     answer_type_feature,
     candidates,
+    figure_near,
     next_sentence,
 )
 from rag.settings_models import EvidenceSettings
@@ -51,6 +52,7 @@ _GAINS = (
     "mention",
     "resolution",
     "sentence_resolution",
+    "figure_terms",
 )
 
 
@@ -107,6 +109,10 @@ class EvidenceFinder:
         boost = not analysis.speaking and analysis.answer_type not in ("who", "list")
         many = lists_speakers(analysis)
         asked = asked_resolutions(analysis)
+        # The words a figure of a number question should count ("missing", "protesters")
+        counted = (
+            {t for t in wanted if not t.isdigit()} if analysis.answer_type == "number" else set()
+        )
         scored = []
         for c, text, have, sim in zip(cands, texts, words, sims, strict=True):
             f = {
@@ -117,6 +123,7 @@ class EvidenceFinder:
                 "mention": float(boost and _mentioned(c.passage, analysis)),
                 "resolution": by_statement[c.passage.statement_id],
                 "sentence_resolution": float(any(n in have for n in asked)),
+                "figure_terms": figure_near(text, counted, self.terms) if counted else 0.0,
                 "courtesy": float(bool(COURTESY.search(text))),
                 "fragment": float(not ENDS.search(text)),
                 "sentence_names": names_found(analysis, text) if many else 0.0,

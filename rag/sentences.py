@@ -4,12 +4,12 @@ passages, page furniture and speaker lines left out, and what an answer type nee
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from index.chunk import normalise, sentence_spans
 from index.verbatim import furniture_spans
-from rag.answer_text import numbers_in
+from rag.answer_text import NUMBER_WORDS, numbers_in
 from rag.dates import MONTHS
 from rag.injection import clean_end, forged_turn, instruction_like
 from rag.types import Passage
@@ -50,6 +50,30 @@ _YEARS_AND_SYMBOLS = re.compile(
     rf"\b(?:19|20)\d\d\b|\b\d{{3,4}}\s*\((?:19|20)\d\d\)|S/\S+|"
     rf"\b\d{{1,2}}\s+(?={_MONTHS})|\b(?:{_MONTHS})\s+\d{{1,2}}\b"
 )
+
+
+# A figure as a word of a sentence: digits, or a number word other than "one" ("one of the")
+_FIGURE_WORD = re.compile(
+    r"\d|^(?:"
+    + "|".join(w for w in NUMBER_WORDS if w != "one")
+    + r")(?!\w)|^(?:half|thirds?)(?![\w-])",
+    re.I,
+)
+
+
+def figure_near(sentence: str, wanted: set[str], terms: Callable[[str], list[str]]) -> float:
+    """1 when a figure of the sentence stands within a few words of a question term: "236 of
+    605 missing persons" counts what "how many missing" asks, "three decades" does not."""
+    words = _YEARS_AND_SYMBOLS.sub(" ", sentence).split()
+    for i, word in enumerate(words):
+        if _FIGURE_WORD.search(word):
+            near = " ".join(words[max(0, i - _NEAR) : i + _NEAR + 1])
+            if wanted & set(terms(near)):
+                return 1.0
+    return 0.0
+
+
+_NEAR = 4  # words either side of a figure
 
 
 def answer_type_feature(kind: str, sentence: str, asked: str = "") -> float:

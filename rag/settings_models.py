@@ -96,6 +96,11 @@ class EvidenceWeights:
         description="The sentence itself names it: 'how did Albania characterize resolution "
         "2170' is answered where 2170 is.",
     )
+    figure_terms: float = Field(
+        default=0.15,
+        description="A number question's figure stands next to a word of the question "
+        "('236 of 605 missing persons' for 'how many missing').",
+    )
     rank: float = Field(
         default=0.01,
         description="Per retrieval rank: fusion still knows things the embedder misses.",

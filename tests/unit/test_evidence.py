@@ -11,7 +11,7 @@ from index.types import Statement
 from rag.evidence import EvidenceFinder
 from rag.names import holds_figures, mentions_found, names_found, question_figures
 from rag.question import analyse
-from rag.sentences import answer_type_feature, candidates
+from rag.sentences import answer_type_feature, candidates, figure_near
 from rag.settings_models import EvidenceSettings
 from rag.types import Passage
 from tests.unit.fakes import bow, terms
@@ -291,3 +291,18 @@ def test_under_a_trusted_filter_a_strong_sentence_needs_not_name_the_meeting() -
     assert answers(0.4, whole=True) and answers(0.4, whole=True, topic=0.0)
     # a weaker sentence, or a search over the whole index, still needs the names
     assert not answers(0.2, whole=True) and not answers(0.4, whole=False)
+
+
+@pytest.mark.parametrize(
+    "sentence, near",
+    [
+        ("We determined the fate of 236 of 605 missing persons.", 1.0),
+        ("Twenty-five missing persons were found.", 1.0),
+        # a figure of something else, a year, a "third-country" national: no count of the missing
+        ("The missing have been on the agenda for three decades.", 0.0),
+        ("Missing nationals of third-country origin are still sought.", 0.0),
+        ("In 2019 the missing were remembered.", 0.0),
+    ],
+)
+def test_a_figure_next_to_the_asked_for_word(sentence, near) -> None:
+    assert figure_near(sentence, {"missing"}, terms) == near
