@@ -72,8 +72,28 @@ def lead_messages(question: str, evidence: Sequence[Evidence]) -> list[Message]:
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 
 
+# "Selon l'Autriche, …, quelle proportion … ?": the small model drops a source that leads the
+# question (7 of 9 French and Spanish eval questions) and keeps one that ends it (5 of 5)
+_LEADING_SOURCE = re.compile(
+    r"^\s*((?:selon|d['’]apr[eè]s|seg[uú]n|de\s+acuerdo\s+con)\s+[^,?¿]{2,120}?)\s*,\s*"
+    r"(¿?)\s*(.+?)\s*\?*\s*$",
+    re.I,
+)
+
+
+def source_last(question: str) -> str:
+    """A leading "Selon X, …" / "Según X, …" moved to the end of the question."""
+    m = _LEADING_SOURCE.match(question)
+    if not m:
+        return question
+    source, opening, body = m.groups()
+    source = source[0].lower() + source[1:]
+    return f"{opening}{body[0].upper()}{body[1:]}, {source}?"
+
+
 def rewrite_messages(question: str, history: list[tuple[str, str]]) -> list[Message]:
     """Ask the model for one standalone English question (follow-ups, French, Spanish)."""
+    question = source_last(question)
     turns = "\n".join(f"User: {q}\nAssistant: {a[:300]}" for q, a in history[-3:])
     user = (
         (f"Conversation so far:\n{turns}\n\n" if turns else "") + f"New question: {question}\n\n"

@@ -5,7 +5,7 @@ from index.meta import symbol_base
 from index.types import Filters, Statement
 from rag.errors import InputError
 from rag.filters import describe, named_symbols, parse_filters
-from rag.prompt import LEAD_INSTRUCTIONS, lead_messages, lead_picks
+from rag.prompt import LEAD_INSTRUCTIONS, lead_messages, lead_picks, rewrite_messages, source_last
 from rag.retrieve import diversify, expand_query, merge_adjacent
 from rag.types import Evidence, Passage
 
@@ -105,3 +105,21 @@ def test_the_model_reads_the_first_quote_of_each_party_under_its_answer_label():
     user = lead_messages("What did A and B say?", evidence)[-1]["content"]
     real = user.split("Now the real quotes.")[1]  # after the worked example
     assert "\n[1] A " in real and "\n[3] B " in real and "\n[2]" not in real
+
+
+@pytest.mark.parametrize(
+    "question, moved",
+    [
+        ("Selon l'Autriche, lors du débat de mai 2020, quelle proportion sont des civils ?",
+         "Lors du débat de mai 2020, quelle proportion sont des civils, selon l'Autriche?"),
+        ("Según Nigeria en la reunión de 2014, ¿cuántos iraquíes murieron?",
+         "¿Cuántos iraquíes murieron, según Nigeria en la reunión de 2014?"),
+        ("D'après le ministre turc, combien de Kurdes ?", "Combien de Kurdes, d'après le ministre turc?"),
+        # a source at the end, or none, stays where it is
+        ("Qu'a dit la France à propos de l'Iran ?", "Qu'a dit la France à propos de l'Iran ?"),
+        ("Combien de victimes, selon la France ?", "Combien de victimes, selon la France ?"),
+    ],
+)  # fmt: skip
+def test_a_leading_source_goes_last_before_translation(question, moved) -> None:
+    assert source_last(question) == moved
+    assert moved in rewrite_messages(question, [])[0]["content"]
