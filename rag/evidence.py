@@ -212,9 +212,12 @@ class EvidenceFinder:
             rows = used or listed(analysis, ranked, self.config)
             return [self._extended(e, analysis) for e in rows[: self.config.list_size]]
         top, margin = ranked[0].score, self.config.margin
+        most = self.config.per_party
+        if analysis.answer_type == "position":
+            most = self.config.per_party_position
         chosen: list[Evidence] = []
         for e in ranked:
-            if len(chosen) == self.config.per_party or e.score < top - margin:
+            if len(chosen) == most or e.score < top - margin:
                 break
             quote = self._extended(e, analysis)
             if not any(_overlap(quote, c) for c in chosen):  # spread the quotes: more facts

@@ -65,7 +65,7 @@ def test_a_number_question_wants_a_sentence_with_a_number():
 def test_select_keeps_the_best_per_party_and_lists_many_statements():
     a = analyse("Which law for young people did Viet Nam adopt?")
     ranked = finder(per_party=1).rank(a, [OTHER, YOUTH])
-    assert len(finder(per_party=1).select(a, ranked)) == 1
+    assert len(finder(per_party=1, per_party_position=1).select(a, ranked)) == 1
     many = analyse("Which delegations spoke about young people?")
     ranked = finder().rank(many, [OTHER, YOUTH])
     chosen = finder(list_size=5, margin=5.0).select(many, ranked)
@@ -306,3 +306,18 @@ def test_under_a_trusted_filter_a_strong_sentence_needs_not_name_the_meeting() -
 )
 def test_a_figure_next_to_the_asked_for_word(sentence, near) -> None:
     assert figure_near(sentence, {"missing"}, terms) == near
+
+
+def test_a_position_is_told_over_more_quotes_than_a_figure() -> None:
+    text = (
+        "France supports the talks on the dam between the three countries of the Nile basin. "
+        "France calls on all of them to show restraint on the dam while the talks go on. "
+        "France urges an agreement on the filling and the operation of the dam this year. "
+        "France counts 3 rounds of talks on the dam so far under the African Union."
+    )
+    f = finder(per_party=1, per_party_position=3, margin=5.0)
+    p = passage("fr", text)
+    position = analyse("What did France say about the dam?", ["France"])
+    number = analyse("How many rounds of dam talks did France count?", ["France"])
+    assert len(f.select(position, f.rank(position, [p]))) == 3
+    assert len(f.select(number, f.rank(number, [p]))) == 1
