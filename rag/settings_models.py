@@ -180,12 +180,6 @@ class EvidenceSettings:
         default=0.55,
         description="Statements read whole: enough when the best sentence is this close.",
     )
-    trusted_terms: float = Field(
-        default=0.35,
-        description="Statements read whole: a best sentence with this share of the question's "
-        "terms needs not hold its names or topic countries (the meeting's name: 'EUFOR "
-        "Althea', 'the Crimea draft'; traps at the same meeting share under a third).",
-    )
     top_passages: int = Field(
         default=4, description="Passages whose words count for coverage (all, when read whole)."
     )

@@ -280,19 +280,6 @@ def test_a_flight_number_written_with_a_hyphen_counts_for_coverage() -> None:
     assert coverage("MH-17") == coverage("MH17") > coverage("MH-370")
 
 
-def test_under_a_trusted_filter_a_strong_sentence_needs_not_name_the_meeting() -> None:
-    e = finder().rank(analyse("Which law did Viet Nam adopt?"), [YOUTH])[0]
-    base = {"similarity": 0.6, "retrieved_terms": 0.9, "retrieved_names": 0.0}
-
-    def answers(terms: float, whole: bool, topic: float = 1.0) -> bool:
-        feats = base | {"sentence_terms": terms, "retrieved_topic": topic}
-        return finder().answers([replace(e, features=feats)], whole)
-
-    assert answers(0.4, whole=True) and answers(0.4, whole=True, topic=0.0)
-    # a weaker sentence, or a search over the whole index, still needs the names
-    assert not answers(0.2, whole=True) and not answers(0.4, whole=False)
-
-
 @pytest.mark.parametrize(
     "sentence, near",
     [
