@@ -97,6 +97,8 @@ def check_sentence(sentence: str, evidence: Sequence[Evidence], question: str) -
         and not missing
         and is_complete(sentence)
         and not echoes(claim, question)
+        and not _copies_quote(claim, cited)
+        and not _claims_for_itself(said, cited)
         and _overlaps(said, support_text)
     )
     cites = tuple(
@@ -104,6 +106,41 @@ def check_sentence(sentence: str, evidence: Sequence[Evidence], question: str) -
         for n, e in zip(labels, cited, strict=True)
     )
     return AnswerSentence(claim, cites, supported=ok, kind="lead", missing=missing)
+
+
+# "Viet Nam said it has the largest number of IDPs" over Viet Nam's quote about the Congo,
+# "Kuwait said it burned 700 oil wells" over a quote saying Iraq burned them (fresh5)
+_SAID_IT = re.compile(r"\bsaid(?:\s+that)?\s+(?:it|its)\b", re.I)
+_FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us|i|my|me)\b", re.I)
+_QUOTE_START_WORDS = 8
+
+
+def _claims_for_itself(claim: str, cited: Sequence[Evidence]) -> bool:
+    """The claim has the speaker say something of itself ("X said it …") that no cited quote
+    says of its speaker: none speaks in the first person or names its own delegation."""
+    if not _SAID_IT.search(claim):
+        return False
+    for e in cited:
+        quote = fold(e.quote)
+        country = e.passage.statement.country
+        own = [fold(n) for n in (country, *aliases_of(country)) if len(n) > 2]
+        if _FIRST_PERSON.search(quote) or any(n in quote for n in own):
+            return False
+    return True
+
+
+def _copies_quote(claim: str, cited: Sequence[Evidence]) -> bool:
+    """The lead repeats a quote in quotation marks (often under its attribution header, as the
+    answer prints it): it adds nothing the quote below it does not show. "Norway said that
+    <its words>" is a lead; "Norway (Ms. Berg, …): “<its words>”" is a copy."""
+    if not re.search(r"[“\"]", claim):
+        return False
+    said = " ".join(re.findall(r"[\w'-]+", fold(claim)))
+    for e in cited:
+        start = re.findall(r"[\w'-]+", fold(e.quote))[:_QUOTE_START_WORDS]
+        if len(start) == _QUOTE_START_WORDS and " ".join(start) in said:
+            return True
+    return False
 
 
 # What the claim says of a stance must be in the words it cites: "voted against", "was
