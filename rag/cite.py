@@ -117,16 +117,56 @@ _QUOTE_START_WORDS = 8
 
 def _claims_for_itself(claim: str, cited: Sequence[Evidence]) -> bool:
     """The claim has the speaker say something of itself ("X said it …") that no cited quote
-    says of its speaker: none speaks in the first person or names its own delegation."""
-    if not _SAID_IT.search(claim):
+    says of its speaker: none speaks in the first person or names its own delegation, or the
+    quote gives the act to another name ("Iraq burned" for "Kuwait said it burned")."""
+    said = _SAID_IT.search(claim)
+    if not said:
         return False
+    if any(_done_by_another(claim[said.end() :], e) for e in cited):
+        return True
     for e in cited:
         quote = fold(e.quote)
         country = e.passage.statement.country
         own = [fold(n) for n in (country, *aliases_of(country)) if len(n) > 2]
-        if _FIRST_PERSON.search(quote) or any(n in quote for n in own):
+        if _FIRST_PERSON.search(quote) or any(_as_subject(n, quote) for n in own):
             return False
     return True
+
+
+_AUXILIARY = frozenset(["has", "had", "have", "was", "were", "is", "would", "will", "could"])
+
+
+def _done_by_another(rest: str, e: Evidence) -> bool:
+    """The claim's verb ("burned") is in the quote right after a name that is not the
+    speaker's own ("Iraq burned more than 700 oil wells")."""
+    words = re.findall(r"[A-Za-z][\w'-]*", rest)
+    verbs = [w for w in words[:2] if w.lower() not in _AUXILIARY][:1]
+    if not verbs or len(verbs[0]) < 4:
+        return False
+    country = e.passage.statement.country
+    own = {fold(w) for n in (country, *aliases_of(country)) for w in n.split()}
+    stem = re.escape(verbs[0][:5])
+    quote = " ".join(e.quote.split())  # one text for the search and the names before it
+    for m in re.finditer(rf"\b{stem}\w*", quote, re.I):
+        before = [w for w in re.findall(r"[\w'-]+", quote[: m.start()])[-4:]]
+        while before and before[-1].lower() in _AUXILIARY | {"been", "also", "not"}:
+            before.pop()  # "Iraq has also burned": the actor is the word before these
+        actor = names_in(before[-1]) if before else []
+        if actor and fold(actor[0]) not in own and not demonym_country(actor[0]):
+            return True
+    return False
+
+
+# "in Kuwait", "against Ukraine": the delegation's name as the place or object of another's act
+_OBJECT_OF = re.compile(r"(?:\b(?:in|to|from|of|against|on|at|with|by|for|into|towards)\s+)$")
+
+
+def _as_subject(name: str, folded: str) -> bool:
+    """The delegation's own name in its quote, not after a preposition ("Pakistan agrees")."""
+    return any(
+        not _OBJECT_OF.search(folded[: m.start()])
+        for m in re.finditer(rf"\b{re.escape(name)}\b", folded)
+    )
 
 
 def _copies_quote(claim: str, cited: Sequence[Evidence]) -> bool:

@@ -33,6 +33,19 @@ HUB = evidence(ST, "Kazakhstan has proposed")
 HUB = Evidence(HUB.passage, HUB.start, TEXT.index("Almaty.") + 7, 1.0)
 TROOPS = evidence(ST, "Some 7,000 peacekeepers served in five missions.")
 FRANCE = evidence(OTHER, "France supports the hub in Almaty.")
+IN_KZ = Evidence(
+    Passage("c-kz2", ST2 := Statement(
+        id="kz2", text="France supports the hub in Kazakhstan.", country="Kazakhstan"),
+        0, 38, 1.0),
+    0, 38, 1.0,
+)  # fmt: skip
+WELLS = Evidence(
+    Passage("c-kw", Statement(
+        id="kw", country="Kuwait",
+        text="Iraq burned more than 700 oil wells in Kuwait, whose people Kuwait still mourns."),
+        0, 79, 1.0),
+    0, 79, 1.0,
+)  # fmt: skip
 QUESTION = "Where did Kazakhstan propose a UN hub?"
 
 
@@ -80,7 +93,7 @@ def test_the_cited_span_is_the_quote():
     [
         ("Kazakhstan proposed a UN hub in Almaty [1].", ""),
         ("Kazakhstan proposed a UN hub in Almaty.", "no citation"),
-        ("Kazakhstan proposed a UN hub in Almaty [4].", "does not exist"),
+        ("Kazakhstan proposed a UN hub in Almaty [6].", "does not exist"),
         ("France proposed a UN hub in Almaty [1].", "France"),  # a quote given to another country
         ("Where did Kazakhstan propose a UN hub? [1]", "echo"),
         ("This is, which states [1]", "whole sentence"),
@@ -92,13 +105,18 @@ def test_the_cited_span_is_the_quote():
         # the speaker made to say of itself what its quote says of others
         ("Kazakhstan said it has proposed a UN hub in Almaty [1].", ""),
         ("Kazakhstan said it had 7,000 peacekeepers in five missions [3].", "unsupported"),
+        ("Kazakhstan said it supports the hub [4].", "unsupported"),  # France did, "in Kazakhstan"
+        ("Kazakhstan said it supports the hub in Kazakhstan [4].", "unsupported"),  # France did
+        # the act is another's in the quote, though the speaker names itself in it too
+        ("Kuwait said it burned more than 700 oil wells in Kuwait [5].", "unsupported"),
+        ("Kuwait said that Iraq burned more than 700 oil wells in Kuwait [5].", ""),
         # the quote copied word for word, attribution and all
         ("Kazakhstan (Mr. Kabentayev, S/PV.7606, 2016-01-19): “Kazakhstan has proposed the "
          "establishment of a United Nations regional hub” in Almaty [1].", "unsupported"),
     ],
 )  # fmt: skip
 def test_a_lead_is_kept_only_when_supported(raw, reason):
-    checked = check_lead(raw, [HUB, FRANCE, TROOPS], QUESTION)
+    checked = check_lead(raw, [HUB, FRANCE, TROOPS, IN_KZ, WELLS], QUESTION)
     assert (checked.sentence is not None) is (reason == "")
     assert reason in checked.reason
 
