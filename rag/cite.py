@@ -126,14 +126,21 @@ def _claims_for_itself(claim: str, cited: Sequence[Evidence]) -> bool:
         return True
     for e in cited:
         quote = fold(e.quote)
-        country = e.passage.statement.country
-        own = [fold(n) for n in (country, *aliases_of(country)) if len(n) > 2]
+        own = [n for n in _own_names(e) if len(n) > 2]
         if _FIRST_PERSON.search(quote) or any(_as_subject(n, quote) for n in own):
             return False
     return True
 
 
+def _own_names(e: Evidence) -> list[str]:
+    """The quote's delegation by its names, folded ("united kingdom", "uk", …)."""
+    country = e.passage.statement.country
+    return [fold(n) for n in (country, *aliases_of(country))]
+
+
 _AUXILIARY = frozenset(["has", "had", "have", "was", "were", "is", "would", "will", "could"])
+# Words between an actor and its verb: "Iraq has also burned"
+_BETWEEN = _AUXILIARY | {"been", "also", "not"}
 
 
 def _done_by_another(rest: str, e: Evidence) -> bool:
@@ -143,14 +150,13 @@ def _done_by_another(rest: str, e: Evidence) -> bool:
     verbs = [w for w in words[:2] if w.lower() not in _AUXILIARY][:1]
     if not verbs or len(verbs[0]) < 4:
         return False
-    country = e.passage.statement.country
-    own = {fold(w) for n in (country, *aliases_of(country)) for w in n.split()}
+    own = {w for n in _own_names(e) for w in n.split()}
     stem = re.escape(verbs[0][:5])
     quote = " ".join(e.quote.split())  # one text for the search and the names before it
     for m in re.finditer(rf"\b{stem}\w*", quote, re.I):
-        before = [w for w in re.findall(r"[\w'-]+", quote[: m.start()])[-4:]]
-        while before and before[-1].lower() in _AUXILIARY | {"been", "also", "not"}:
-            before.pop()  # "Iraq has also burned": the actor is the word before these
+        before = re.findall(r"[\w'-]+", quote[: m.start()])[-4:]
+        while before and before[-1].lower() in _BETWEEN:
+            before.pop()
         actor = names_in(before[-1]) if before else []
         if actor and fold(actor[0]) not in own and not demonym_country(actor[0]):
             return True

@@ -24,7 +24,7 @@ from rag.listing import (
     rare_name,
     using_terms,
 )
-from rag.names import mentions_found, names_found, names_resolution
+from rag.names import mentions_found, names_found, names_resolution, question_names
 from rag.question import Analysis, asked_resolutions, same_delegation
 from rag.relevance import GENERIC, about, specific_terms
 from rag.sentences import (
@@ -101,7 +101,9 @@ class EvidenceFinder:
         top = passages if whole else passages[: self.config.top_passages]
         context = " ".join(about(p) for p in top)
         retrieved = self._coverage(wanted, context, typos=True)
-        named, topic = names_found(analysis, context), mentions_found(analysis, context)
+        asked_names = question_names(analysis)  # once: read again for every sentence of a list
+        named = names_found(analysis, context, asked_names)
+        topic = mentions_found(analysis, context)
         by_passage, by_statement = self._per_passage(analysis, wanted, cands)
         w = self.config.weights
         # A country the question names as a topic marks its speaker only when nobody is asked
@@ -126,7 +128,7 @@ class EvidenceFinder:
                 "figure_terms": figure_near(text, counted, self.terms) if counted else 0.0,
                 "courtesy": float(bool(COURTESY.search(text))),
                 "fragment": float(not ENDS.search(text)),
-                "sentence_names": names_found(analysis, text) if many else 0.0,
+                "sentence_names": names_found(analysis, text, asked_names) if many else 0.0,
                 "rank": float(c.rank),
             }
             score = sum(getattr(w, k) * f[k] for k in _GAINS)

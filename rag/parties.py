@@ -52,10 +52,10 @@ _DEMONYM_NOUNS = (  # plurals too: "the British and the American delegations"
     "delegations?|representatives?|ambassadors?|envoys?|delegates?|statements?|positions?|"
     "views?|stances?|foreign ministers?|ministers?|missions? to the united nations"
 )
-# "the government in Kampala", "the authorities in Kyiv": a capital that speaks
 # What joins two parties of one question: "France and Germany", "the UK, the US", "Japan and
 # by Denmark", "Russia versus Ukraine"
 JOIN = re.compile(r"\s*(?:,|and|or|,\s*and|versus|vs\.?)\s*(?:by\s+)?(?:the\s+)?", re.I)
+# "the government in Kampala", "the authorities in Kyiv": a capital that speaks
 _SEAT = re.compile(r"\b(?:government|authorities|leadership|officials)\s+in$")
 _PREPOSITION = r"\b(?:by|about|of|on|against|with|to|for|from|in|at|towards|regarding)$"
 # How the records name the Secretary-General as a speaker: the title, or the name alone

@@ -61,6 +61,9 @@ _FIGURE_WORD = re.compile(
 )
 
 
+_NEAR = 4  # words either side of a figure
+
+
 def figure_near(sentence: str, wanted: set[str], terms: Callable[[str], list[str]]) -> float:
     """1 when a figure of the sentence stands within a few words of a question term: "236 of
     605 missing persons" counts what "how many missing" asks, "three decades" does not."""
@@ -71,9 +74,6 @@ def figure_near(sentence: str, wanted: set[str], terms: Callable[[str], list[str
             if wanted & set(terms(near)):
                 return 1.0
     return 0.0
-
-
-_NEAR = 4  # words either side of a figure
 
 
 def answer_type_feature(kind: str, sentence: str, asked: str = "") -> float:
