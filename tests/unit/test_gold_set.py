@@ -23,6 +23,7 @@ GOLD_FILES = (
     "fresh3.jsonl",
     "fresh4.jsonl",
     "fresh5.jsonl",
+    "fresh6.jsonl",
 )
 # per-file thresholds: minimum number of questions, minimum questions per type (seed aside)
 MIN_QUESTIONS = {
@@ -33,6 +34,7 @@ MIN_QUESTIONS = {
     "fresh3.jsonl": 60,
     "fresh4.jsonl": 60,
     "fresh5.jsonl": 60,
+    "fresh6.jsonl": 60,
 }
 MIN_PER_TYPE = {
     "dev.jsonl": 8,
@@ -42,6 +44,7 @@ MIN_PER_TYPE = {
     "fresh3.jsonl": 3,
     "fresh4.jsonl": 3,
     "fresh5.jsonl": 3,
+    "fresh6.jsonl": 3,
 }
 CORPUS_DIR = ROOT / "data" / "corpus"
 SEED_ID = "UNSC_2016_SPV.7606_Kazakhstan"
